@@ -1,0 +1,30 @@
+import '../src/database/pg-types';
+import { join } from 'node:path';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { DEFAULT_DATABASE_URL } from './environment';
+
+/**
+ * One description of the database for the app and for the TypeORM CLI
+ * (`npx typeorm -d dist/config/data-source.js migration:show`). Schema changes are migrations only.
+ */
+export function dataSourceOptions(url: string, options: { appRole?: string; poolSize?: number } = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: [join(__dirname, '..', 'migrations', '*.{js,ts}')],
+    migrationsTableName: 'schema_migrations',
+    // Each migration runs in its own transaction so a failed one leaves the schema as it was.
+    migrationsTransactionMode: 'each',
+    extra: {
+      max: options.poolSize ?? 10,
+      // The application's sessions assume a role that may only read and insert the audit trail, so not even
+      // a bug in the service can rewrite history. Migrations connect without it, as the schema owner.
+      ...(options.appRole ? { options: `-c role=${options.appRole}` } : {}),
+      connectionTimeoutMillis: 5000,
+    },
+  };
+}
+
+export default new DataSource(dataSourceOptions(process.env.DATABASE_URL || DEFAULT_DATABASE_URL));

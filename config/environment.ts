@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Every setting the service reads from its environment, parsed and checked once at start. A bad or missing
+ * required value stops the process with a message naming the variable: a half-configured regulated system
+ * must not come up.
+ */
+export type AppRole = 'api' | 'worker' | 'all';
+
+export interface Environment {
+  nodeEnv: string;
+  port: number;
+  databaseUrl: string;
+  /** Database role the application's sessions assume: it may only read and insert the audit trail. */
+  databaseAppRole: string;
+  databasePoolSize: number;
+  redisUrl: string;
+  jwtSecret: string;
+  jwtTtlSeconds: number;
+  auditHmacKey: string;
+  bootstrapAdminEmail: string | null;
+  bootstrapAdminPassword: string | null;
+  queuePrefix: string;
+  appRole: AppRole;
+  facilityFin: string;
+  facilityTz: string;
+  migrateOnStart: boolean;
+  logLevel: string;
+  /** Shelf life of a fresh dose from the final harvest, and of a booster dose from formulation. */
+  freshDoseShelfLifeHours: number;
+  boosterDoseShelfLifeHours: number;
+  storageReviewIntervalMonths: number;
+}
+
+export class EnvironmentError extends Error {}
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/cpc';
+
+type Source = Record<string, string | undefined>;
+
+const DURATION = /^(\d+)\s*(ms|s|m|h|d)?$/;
+const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `8h`, `30m`, `3600` (seconds) -> seconds. */
+export function parseDurationSeconds(value: string): number | null {
+  const match = DURATION.exec(value.trim());
+  if (!match) return null;
+  const seconds = Number(match[1]) * UNIT_SECONDS[match[2] ?? 's'];
+  return seconds >= 1 ? Math.floor(seconds) : null;
+}
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isUrl(value: string, protocols: string[]): boolean {
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+export function loadEnvironment(source: Source = process.env): Environment {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const nodeEnv = source.NODE_ENV ?? 'development';
+  const production = nodeEnv === 'production';
+
+  const text = (name: string, fallback: string): string => {
+    const value = source[name];
+    return value === undefined || value === '' ? fallback : value;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = text(name, String(fallback));
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const secret = (name: string): string => {
+    const value = source[name];
+    if (value) {
+      if (value.length < 32) problems.push(`${name} must be at least 32 characters`);
+      return value;
+    }
+    if (production) problems.push(`${name} is required when NODE_ENV=production`);
+    else warnings.push(`${name} is not set: using a random one for this process (tokens and anchors die with it)`);
+    return randomBytes(32).toString('hex');
+  };
+
+  const databaseUrl = text('DATABASE_URL', DEFAULT_DATABASE_URL);
+  if (!isUrl(databaseUrl, ['postgres:', 'postgresql:'])) problems.push('DATABASE_URL must be a postgres:// URL');
+  const redisUrl = text('REDIS_URL', 'redis://127.0.0.1:6379');
+  if (!isUrl(redisUrl, ['redis:', 'rediss:'])) problems.push('REDIS_URL must be a redis:// URL');
+
+  const jwtTtlRaw = text('JWT_TTL', '8h');
+  const jwtTtlSeconds = parseDurationSeconds(jwtTtlRaw);
+  if (jwtTtlSeconds === null) problems.push(`JWT_TTL must be a duration like 8h, 30m or 3600 (got "${jwtTtlRaw}")`);
+
+  const appRole = text('APP_ROLE', 'all');
+  if (!['api', 'worker', 'all'].includes(appRole)) problems.push(`APP_ROLE must be api, worker or all (got "${appRole}")`);
+
+  const facilityFin = text('FACILITY_FIN', 'X9999');
+  if (!/^[A-Z]\d{4}$/.test(facilityFin)) problems.push(`FACILITY_FIN must be one letter and four digits (got "${facilityFin}")`);
+  const facilityTz = text('FACILITY_TZ', 'Asia/Tokyo');
+  if (!isValidTimeZone(facilityTz)) problems.push(`FACILITY_TZ must be an IANA time zone (got "${facilityTz}")`);
+
+  const queuePrefix = text('QUEUE_PREFIX', 'cpc');
+  // BullMQ builds Redis keys as prefix:queue:...; a colon in the prefix would blur that structure.
+  if (!/^[A-Za-z0-9_{}-]{1,64}$/.test(queuePrefix)) problems.push('QUEUE_PREFIX must be 1-64 characters of [A-Za-z0-9_{}-]');
+
+  const migrate = text('MIGRATE_ON_START', 'true');
+  if (!['true', 'false'].includes(migrate)) problems.push(`MIGRATE_ON_START must be true or false (got "${migrate}")`);
+
+  const email = source.BOOTSTRAP_ADMIN_EMAIL || null;
+  const password = source.BOOTSTRAP_ADMIN_PASSWORD || null;
+  if ((email === null) !== (password === null)) {
+    problems.push('BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together');
+  }
+  if (password !== null && password.length < 12) problems.push('BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters');
+
+  const environment: Environment = {
+    nodeEnv,
+    port: integer('PORT', 3000, 0, 65535),
+    databaseUrl,
+    databaseAppRole: text('DATABASE_APP_ROLE', 'cpc_app'),
+    databasePoolSize: integer('DATABASE_POOL_SIZE', 10, 1, 200),
+    redisUrl,
+    jwtSecret: secret('JWT_SECRET'),
+    jwtTtlSeconds: jwtTtlSeconds ?? 0,
+    auditHmacKey: secret('AUDIT_HMAC_KEY'),
+    bootstrapAdminEmail: email,
+    bootstrapAdminPassword: password,
+    queuePrefix,
+    appRole: appRole as AppRole,
+    facilityFin,
+    facilityTz,
+    migrateOnStart: migrate === 'true',
+    logLevel: text('LOG_LEVEL', 'info'),
+    freshDoseShelfLifeHours: integer('FRESH_DOSE_SHELF_LIFE_HOURS', 48, 1, 720),
+    boosterDoseShelfLifeHours: integer('BOOSTER_DOSE_SHELF_LIFE_HOURS', 6, 1, 720),
+    storageReviewIntervalMonths: integer('STORAGE_REVIEW_INTERVAL_MONTHS', 12, 1, 120),
+  };
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(environment.databaseAppRole)) {
+    problems.push('DATABASE_APP_ROLE must be a lower-case SQL identifier');
+  }
+  if (problems.length > 0) {
+    throw new EnvironmentError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  for (const warning of warnings) process.emitWarning(warning, { code: 'CPC_CONFIG' });
+  return environment;
+}

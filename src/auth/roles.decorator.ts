@@ -1,0 +1,25 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Role } from '../common/transaction/actor';
+import { ErrorResponseDto } from '../common/http/error-response.dto';
+
+export const ROLES_KEY = 'cpc:roles';
+export const PUBLIC_KEY = 'cpc:public';
+
+/**
+ * The roles that may call a route. Every route declares its roles or {@link Public}; the guard refuses a
+ * route that declares neither (deny by default), and a test walks every route to prove none is missing.
+ */
+export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
+  applyDecorators(
+    SetMetadata(ROLES_KEY, roles),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'No, invalid or expired token, or a deactivated user (UNAUTHENTICATED)', type: ErrorResponseDto }),
+    ApiForbiddenResponse({ description: `Only ${roles.join(', ')} (FORBIDDEN)`, type: ErrorResponseDto }),
+  );
+
+/** Every signed-in role. */
+export const AnyRole = (): MethodDecorator & ClassDecorator => Roles('admin', 'qa', 'technician', 'doctor');
+
+/** Reachable without a token (login, health, metrics, docs). */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);

@@ -1,0 +1,388 @@
+import { GrowthPoint } from './growth';
+
+/**
+ * A self-contained SVG growth chart for a batch, drawn on the server so that any client (a clinic's
+ * browser, a PDF, an e-mail) shows the same picture. The y axis is the cumulative cell yield, cells plated
+ * at isolation x 2^cumulative PD, on a log scale: that is the quantity the projected ready date and the
+ * target refer to (API.md, "Batch view"), so curve, target line and projection meet on one scale. The
+ * cells actually counted at each point are in the marker's tooltip.
+ */
+export interface GrowthChartInput {
+  din: string;
+  points: readonly Pick<
+    GrowthPoint,
+    'at' | 'kind' | 'passageNumber' | 'totalCells' | 'viabilityPct' | 'cumulativePopulationDoublings'
+  >[];
+  targetCellCount: number;
+  cellsPlated: number;
+  projectedReadyAt: Date | null;
+  /** Draws a "today" marker while the batch is still projected. */
+  now?: Date;
+  /** Zone in which the ready date is printed; the facility's zone in production. Default UTC. */
+  timeZone?: string;
+}
+
+const WIDTH = 760;
+const HEIGHT = 440;
+const PLOT = { left: 84, right: 690, top: 78, bottom: 370 } as const;
+const MS_PER_DAY = 86_400_000;
+const LOG10_2 = Math.log10(2);
+const DAY_STEPS = [1, 2, 5, 7, 14, 28, 56, 112, 224, 448];
+const MAX_X_TICKS = 10;
+
+const COLOUR = {
+  curve: '#1f6fb2',
+  passage: '#8a8a8a',
+  target: '#2e8b57',
+  projection: '#d9822b',
+  grid: '#e5e5e5',
+  axis: '#333333',
+  today: '#b03060',
+} as const;
+
+type ChartPoint = GrowthChartInput['points'][number];
+
+interface Scales {
+  x(day: number): number;
+  y(log10Cells: number): number;
+  dayTicks: number[];
+  decadeTicks: number[];
+}
+
+export function renderGrowthSvg(input: GrowthChartInput): string {
+  const title = `Growth of batch ${input.din}`;
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" ` +
+      `role="img" aria-label="${escapeXml(title)}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
+    `<title>${escapeXml(title)}</title>`,
+    `<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
+    text(WIDTH / 2, 28, title, { anchor: 'middle', size: 16, weight: 'bold' }),
+  ];
+
+  const points = [...input.points].sort((a, b) => a.at.getTime() - b.at.getTime());
+  if (points.length < 2) {
+    parts.push(
+      `<rect class="plot-area" x="${PLOT.left}" y="${PLOT.top}" width="${PLOT.right - PLOT.left}" ` +
+        `height="${PLOT.bottom - PLOT.top}" fill="none" stroke="${COLOUR.axis}"/>`,
+      text((PLOT.left + PLOT.right) / 2, (PLOT.top + PLOT.bottom) / 2, 'No counts yet', {
+        anchor: 'middle',
+        size: 14,
+        fill: '#666666',
+      }),
+      '</svg>',
+    );
+    return parts.join('\n');
+  }
+
+  const origin = points[0].at.getTime();
+  const dayOf = (at: Date): number => (at.getTime() - origin) / MS_PER_DAY;
+  const log10CellsOf = (point: ChartPoint): number =>
+    isPositive(input.cellsPlated)
+      ? Math.log10(input.cellsPlated) + point.cumulativePopulationDoublings * LOG10_2
+      : Math.log10(Math.max(point.totalCells, 1));
+  const target = isPositive(input.targetCellCount) ? input.targetCellCount : null;
+  const projection =
+    input.projectedReadyAt && target !== null && Number.isFinite(input.projectedReadyAt.getTime())
+      ? { day: dayOf(input.projectedReadyAt), log10Cells: Math.log10(target) }
+      : null;
+
+  const scales = buildScales(
+    [...points.map((p) => dayOf(p.at)), ...(projection ? [projection.day] : [])],
+    [...points.map(log10CellsOf), ...(target !== null ? [Math.log10(target)] : [])],
+  );
+
+  parts.push(
+    renderAxes(scales),
+    renderPassageMarkers(points, dayOf, scales),
+    target !== null ? renderTarget(target, scales) : '',
+    renderCurve(points, dayOf, log10CellsOf, scales),
+  );
+  if (projection && input.projectedReadyAt) {
+    const last = points[points.length - 1];
+    parts.push(
+      renderProjection(
+        { day: dayOf(last.at), log10Cells: log10CellsOf(last) },
+        projection,
+        formatDate(input.projectedReadyAt, input.timeZone ?? 'UTC'),
+        scales,
+      ),
+    );
+    if (input.now) {
+      parts.push(renderToday(dayOf(input.now), scales));
+    }
+  }
+  parts.push(renderLegend(projection !== null), '</svg>');
+  return parts.filter((part) => part !== '').join('\n');
+}
+
+function buildScales(allDays: number[], allLog10Values: number[]): Scales {
+  const days = allDays.filter(Number.isFinite);
+  const log10Values = allLog10Values.filter(Number.isFinite);
+  const firstDay = Math.min(0, ...days);
+  const lastDay = Math.max(firstDay + 1, ...days);
+  const step =
+    DAY_STEPS.find((s) => (lastDay - firstDay) / s <= MAX_X_TICKS) ?? DAY_STEPS[DAY_STEPS.length - 1];
+  const minDay = Math.floor(firstDay / step) * step;
+  const maxDay = Math.ceil(lastDay / step) * step;
+
+  const minDecade = log10Values.length > 0 ? Math.floor(Math.min(...log10Values)) : 0;
+  const maxDecade = Math.max(minDecade + 1, Math.ceil(Math.max(...log10Values)));
+
+  const dayTicks: number[] = [];
+  for (let day = minDay; day <= maxDay; day += step) {
+    dayTicks.push(day);
+  }
+  const decadeTicks: number[] = [];
+  for (let decade = minDecade; decade <= maxDecade; decade += 1) {
+    decadeTicks.push(decade);
+  }
+  return {
+    x: (day) => PLOT.left + ((day - minDay) / (maxDay - minDay)) * (PLOT.right - PLOT.left),
+    y: (log10Cells) =>
+      PLOT.bottom - ((log10Cells - minDecade) / (maxDecade - minDecade)) * (PLOT.bottom - PLOT.top),
+    dayTicks,
+    decadeTicks,
+  };
+}
+
+function renderAxes(scales: Scales): string {
+  const lines: string[] = ['<g class="axes">'];
+  for (const decade of scales.decadeTicks) {
+    const y = scales.y(decade);
+    lines.push(
+      line(PLOT.left, y, PLOT.right, y, { stroke: COLOUR.grid }),
+      text(PLOT.left - 8, y + 4, formatCells(10 ** decade), { anchor: 'end' }),
+    );
+  }
+  for (const day of scales.dayTicks) {
+    const x = scales.x(day);
+    lines.push(
+      line(x, PLOT.bottom, x, PLOT.bottom + 5, { stroke: COLOUR.axis }),
+      text(x, PLOT.bottom + 19, String(day), { anchor: 'middle' }),
+    );
+  }
+  lines.push(
+    line(PLOT.left, PLOT.bottom, PLOT.right, PLOT.bottom, { stroke: COLOUR.axis }),
+    line(PLOT.left, PLOT.top, PLOT.left, PLOT.bottom, { stroke: COLOUR.axis }),
+    text((PLOT.left + PLOT.right) / 2, PLOT.bottom + 42, 'Days since isolation', { anchor: 'middle' }),
+    text(18, (PLOT.top + PLOT.bottom) / 2, 'Cells, cumulative (log scale)', {
+      anchor: 'middle',
+      rotate: true,
+    }),
+    '</g>',
+  );
+  return lines.join('\n');
+}
+
+function renderPassageMarkers(
+  points: readonly ChartPoint[],
+  dayOf: (at: Date) => number,
+  scales: Scales,
+): string {
+  const passages = points.filter((p) => p.kind === 'PASSAGE' && p.passageNumber !== undefined);
+  if (passages.length === 0) {
+    return '';
+  }
+  const lines = ['<g class="passages">'];
+  for (const passage of passages) {
+    const x = scales.x(dayOf(passage.at));
+    lines.push(
+      line(x, PLOT.top, x, PLOT.bottom, { stroke: COLOUR.passage, dash: '4 4' }),
+      text(x, PLOT.top - 6, `P${passage.passageNumber}`, { anchor: 'middle', fill: COLOUR.passage }),
+    );
+  }
+  lines.push('</g>');
+  return lines.join('\n');
+}
+
+function renderTarget(target: number, scales: Scales): string {
+  const y = scales.y(Math.log10(target));
+  return [
+    '<g class="target">',
+    line(PLOT.left, y, PLOT.right, y, { stroke: COLOUR.target, width: 2, cssClass: 'target-line' }),
+    text(PLOT.right, y - 6, `Target ${formatCells(target)} cells`, { anchor: 'end', fill: COLOUR.target }),
+    '</g>',
+  ].join('\n');
+}
+
+function renderCurve(
+  points: readonly ChartPoint[],
+  dayOf: (at: Date) => number,
+  log10CellsOf: (point: ChartPoint) => number,
+  scales: Scales,
+): string {
+  const xy = points.map((p) => ({ point: p, x: scales.x(dayOf(p.at)), y: scales.y(log10CellsOf(p)) }));
+  const path = xy.map(({ x, y }, i) => `${i === 0 ? 'M' : 'L'}${num(x)} ${num(y)}`).join(' ');
+  const lines = [
+    '<g class="curve">',
+    `<path d="${path}" fill="none" stroke="${COLOUR.curve}" stroke-width="2"/>`,
+  ];
+  for (const { point, x, y } of xy) {
+    const tooltip = `<title>${escapeXml(describePoint(point))}</title>`;
+    lines.push(
+      point.kind === 'FINAL_HARVEST'
+        ? `<rect x="${num(x - 5)}" y="${num(y - 5)}" width="10" height="10" fill="${COLOUR.curve}">${tooltip}</rect>`
+        : `<circle cx="${num(x)}" cy="${num(y)}" r="4" fill="${point.kind === 'COUNT' ? '#ffffff' : COLOUR.curve}" ` +
+            `stroke="${COLOUR.curve}" stroke-width="2">${tooltip}</circle>`,
+    );
+  }
+  lines.push('</g>');
+  return lines.join('\n');
+}
+
+function renderProjection(
+  from: { day: number; log10Cells: number },
+  to: { day: number; log10Cells: number },
+  readyDate: string,
+  scales: Scales,
+): string {
+  const x = scales.x(to.day);
+  const y = scales.y(to.log10Cells);
+  return [
+    '<g class="projection">',
+    line(scales.x(from.day), scales.y(from.log10Cells), x, y, {
+      stroke: COLOUR.projection,
+      width: 2,
+      dash: '6 4',
+    }),
+    `<circle cx="${num(x)}" cy="${num(y)}" r="4" fill="${COLOUR.projection}"/>`,
+    text(x, y + 18, `Ready ~ ${readyDate}`, {
+      anchor: x > PLOT.right - 60 ? 'end' : 'middle',
+      fill: COLOUR.projection,
+    }),
+    '</g>',
+  ].join('\n');
+}
+
+function renderToday(day: number, scales: Scales): string {
+  const x = scales.x(day);
+  if (!Number.isFinite(x) || x < PLOT.left || x > PLOT.right) {
+    return '';
+  }
+  return [
+    '<g class="today">',
+    line(x, PLOT.top, x, PLOT.bottom, { stroke: COLOUR.today, dash: '2 3' }),
+    text(x + 4, PLOT.bottom - 6, 'today', { fill: COLOUR.today }),
+    '</g>',
+  ].join('\n');
+}
+
+function renderLegend(withProjection: boolean): string {
+  const entries: { label: string; stroke: string; dash?: string }[] = [
+    { label: 'Cells (cumulative)', stroke: COLOUR.curve },
+    { label: 'Passage', stroke: COLOUR.passage, dash: '4 4' },
+    { label: 'Target', stroke: COLOUR.target },
+    ...(withProjection ? [{ label: 'Projection', stroke: COLOUR.projection, dash: '6 4' }] : []),
+  ];
+  const lines = ['<g class="legend">'];
+  entries.forEach((entry, i) => {
+    const x = PLOT.left + i * 150;
+    lines.push(
+      line(x, 50, x + 24, 50, { stroke: entry.stroke, width: 2, dash: entry.dash }),
+      text(x + 30, 54, entry.label),
+    );
+  });
+  lines.push('</g>');
+  return lines.join('\n');
+}
+
+function describePoint(point: ChartPoint): string {
+  const what =
+    point.kind === 'PASSAGE'
+      ? `P${point.passageNumber ?? '?'} harvest`
+      : { ISOLATION: 'Isolation', COUNT: 'Count', FINAL_HARVEST: 'Final harvest' }[point.kind];
+  const viability = point.viabilityPct === null ? '' : `, ${point.viabilityPct}% viable`;
+  return (
+    `${what} ${point.at.toISOString()}: ${formatCells(point.totalCells)} cells${viability}, ` +
+    `cumulative PD ${point.cumulativePopulationDoublings.toFixed(2)}`
+  );
+}
+
+/** Compact cell numbers a reader takes in at a glance: 100k, 1.5M, 200M, 1B. */
+export function formatCells(cells: number): string {
+  if (!Number.isFinite(cells)) {
+    return '?';
+  }
+  const rounded = Number(cells.toPrecision(3));
+  const units: [number, string][] = [
+    [1e12, 'T'],
+    [1e9, 'B'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
+  for (const [size, symbol] of units) {
+    if (Math.abs(rounded) >= size) {
+      return `${Number((rounded / size).toPrecision(3))}${symbol}`;
+    }
+  }
+  return String(rounded);
+}
+
+function formatDate(date: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US-u-ca-gregory', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(date);
+  const part = (type: Intl.DateTimeFormatPartTypes): string =>
+    parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}
+
+function line(
+  x1: number,
+  y1: number,
+  x2: number,
+  y2: number,
+  style: { stroke: string; width?: number; dash?: string; cssClass?: string },
+): string {
+  const cssClass = style.cssClass ? ` class="${style.cssClass}"` : '';
+  const dash = style.dash ? ` stroke-dasharray="${style.dash}"` : '';
+  return (
+    `<line${cssClass} x1="${num(x1)}" y1="${num(y1)}" x2="${num(x2)}" y2="${num(y2)}" ` +
+    `stroke="${style.stroke}" stroke-width="${style.width ?? 1}"${dash}/>`
+  );
+}
+
+function text(
+  x: number,
+  y: number,
+  content: string,
+  style: {
+    anchor?: 'start' | 'middle' | 'end';
+    size?: number;
+    weight?: string;
+    fill?: string;
+    rotate?: boolean;
+  } = {},
+): string {
+  const attributes = [
+    `x="${num(x)}"`,
+    `y="${num(y)}"`,
+    `text-anchor="${style.anchor ?? 'start'}"`,
+    `fill="${style.fill ?? COLOUR.axis}"`,
+    style.size ? `font-size="${style.size}"` : '',
+    style.weight ? `font-weight="${style.weight}"` : '',
+    style.rotate ? `transform="rotate(-90 ${num(x)} ${num(y)})"` : '',
+  ].filter((attribute) => attribute !== '');
+  return `<text ${attributes.join(' ')}>${escapeXml(content)}</text>`;
+}
+
+/** Coordinates with one decimal; a non-finite value (never expected) is drawn at 0 rather than as NaN. */
+function num(value: number): string {
+  return Number.isFinite(value) ? value.toFixed(1) : '0';
+}
+
+function escapeXml(value: string): string {
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+function isPositive(value: number): boolean {
+  return Number.isFinite(value) && value > 0;
+}

@@ -1,0 +1,139 @@
+import { HttpException } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+import { constraintCode } from './constraint-codes';
+import { DomainError } from './domain-error';
+import { ERROR_STATUS, ErrorCode } from './error-code';
+
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+export interface ErrorResponse {
+  status: number;
+  body: ErrorBody;
+  /** True when the cause was not foreseen (a bug): it is logged with its stack. */
+  unexpected: boolean;
+}
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: ErrorCode.VALIDATION_FAILED,
+  401: ErrorCode.UNAUTHENTICATED,
+  403: ErrorCode.FORBIDDEN,
+  404: ErrorCode.NOT_FOUND,
+  405: ErrorCode.NOT_FOUND,
+  409: ErrorCode.INVALID_TRANSITION,
+  413: ErrorCode.PAYLOAD_TOO_LARGE,
+  415: ErrorCode.VALIDATION_FAILED,
+  429: ErrorCode.RATE_LIMITED,
+  503: ErrorCode.UNAVAILABLE,
+};
+
+// Connection-level failures: the database is unreachable or going away, which is an outage (503), not a bug.
+const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
+const CONNECTION_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error',
+  'Connection is not established',
+  'connect ECONNREFUSED',
+];
+
+export function errorBody(code: ErrorCode, message: string, details: Record<string, unknown> = {}): ErrorResponse {
+  const status = ERROR_STATUS[code];
+  return { status, body: { statusCode: status, code, message, details }, unexpected: false };
+}
+
+/** Turns anything thrown while serving a request into the contract's status and error body. */
+export function toErrorResponse(error: unknown): ErrorResponse {
+  if (error instanceof DomainError) return errorBody(error.code, error.message, error.details);
+  if (error instanceof HttpException) return fromHttpException(error);
+  const database = fromDatabaseError(error);
+  if (database) return database;
+  const fastify = fromFrameworkError(error);
+  if (fastify) return fastify;
+  return {
+    status: 500,
+    body: { statusCode: 500, code: 'INTERNAL_ERROR', message: 'Internal error', details: {} },
+    unexpected: true,
+  };
+}
+
+function fromHttpException(error: HttpException): ErrorResponse {
+  const status = error.getStatus();
+  const code = STATUS_CODES[status];
+  if (!code) {
+    return { status, body: { statusCode: status, code: 'HTTP_ERROR', message: error.message, details: {} }, unexpected: status >= 500 };
+  }
+  const message = status === 404 ? 'Not found' : error.message;
+  return { ...errorBody(code, message), status, body: { statusCode: status, code, message, details: {} } };
+}
+
+interface PgError {
+  code?: string;
+  constraint?: string;
+  detail?: string;
+  message?: string;
+}
+
+function fromDatabaseError(error: unknown): ErrorResponse | null {
+  const pg: PgError | undefined =
+    error instanceof QueryFailedError ? (error.driverError as PgError) : isPgError(error) ? error : undefined;
+  const errno = (error as { code?: string } | null)?.code;
+  if (errno && CONNECTION_ERRNOS.has(errno)) return unavailable();
+  const message = (error as { message?: string } | null)?.message ?? '';
+  if (CONNECTION_MESSAGES.some((text) => message.includes(text))) return unavailable();
+  if (!pg?.code) return null;
+  const sqlState = pg.code;
+  if (sqlState.startsWith('23')) {
+    const registered = constraintCode(pg.constraint);
+    if (registered) return errorBody(registered, messageFor(registered), { constraint: pg.constraint });
+    if (sqlState === '23505') return errorBody(ErrorCode.DUPLICATE, 'A record with these values exists already', { constraint: pg.constraint });
+    return errorBody(ErrorCode.INVALID_TRANSITION, 'The database refused this change', { constraint: pg.constraint });
+  }
+  // Data exceptions: a value the database cannot hold (out of range, bad encoding) is bad input.
+  if (sqlState.startsWith('22')) return errorBody(ErrorCode.VALIDATION_FAILED, 'A value is out of range or malformed');
+  // Lost races that outlived the retries: the client may try again.
+  if (sqlState === '40001' || sqlState === '40P01' || sqlState === '55P03') {
+    return errorBody(ErrorCode.UNAVAILABLE, 'The database is busy; retry the request');
+  }
+  // Connection exceptions, shutdown, too many connections, cannot connect now.
+  if (sqlState.startsWith('08') || sqlState.startsWith('57P') || sqlState === '53300') return unavailable();
+  return null;
+}
+
+function isPgError(error: unknown): error is PgError {
+  return typeof error === 'object' && error !== null && 'severity' in error && 'code' in error;
+}
+
+function unavailable(): ErrorResponse {
+  return errorBody(ErrorCode.UNAVAILABLE, 'The database is unreachable; retry later');
+}
+
+function messageFor(code: ErrorCode): string {
+  switch (code) {
+    case ErrorCode.POSITION_OCCUPIED:
+      return 'The storage position is occupied';
+    case ErrorCode.ALREADY_DECIDED:
+      return 'This has been decided already';
+    case ErrorCode.DUPLICATE:
+      return 'A record with these values exists already';
+    default:
+      return 'The database refused this change';
+  }
+}
+
+/** Fastify's own errors (body parsing, size limit) arrive before any Nest code runs. */
+function fromFrameworkError(error: unknown): ErrorResponse | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const { statusCode, code, message } = error as { statusCode?: number; code?: string; message?: string };
+  if (typeof code !== 'string' || !code.startsWith('FST_') || typeof statusCode !== 'number') return null;
+  if (statusCode === 413) return errorBody(ErrorCode.PAYLOAD_TOO_LARGE, 'The request body exceeds 1 MiB');
+  if (statusCode === 415) return errorBody(ErrorCode.VALIDATION_FAILED, 'The body must be JSON (application/json)');
+  if (statusCode >= 400 && statusCode < 500) {
+    return errorBody(ErrorCode.VALIDATION_FAILED, code === 'FST_ERR_CTP_INVALID_JSON' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'Malformed JSON body' : (message ?? 'Bad request'));
+  }
+  return null;
+}

@@ -1,0 +1,23 @@
+import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/roles.decorator';
+import { HealthReport, HealthService } from './health.service';
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  @Get()
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Liveness and dependencies; 503 only when PostgreSQL is unreachable' })
+  @ApiOkResponse({ schema: { example: { status: 'ok', db: 'up', redis: 'up', outboxBacklog: 0 } } })
+  @ApiServiceUnavailableResponse({ schema: { example: { status: 'down', db: 'down', redis: 'up', outboxBacklog: null } } })
+  async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
+    const report = await this.health.report();
+    if (report.db === 'down') void reply.status(503);
+    return report;
+  }
+}

@@ -1,0 +1,67 @@
+import { INestApplication, RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { toErrorResponse } from './common/errors/error-response';
+import { createValidationPipe } from './common/validation/validation';
+import { MetricsService } from './metrics/metrics.service';
+
+export const API_PREFIX = 'api/v1';
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Builds the HTTP application exactly as production runs it; `main.ts` and the e2e tests both call this,
+ * so the tests exercise the real prefix, pipes, filter, limits and docs.
+ */
+export async function createHttpApp(module: unknown = AppModule): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true });
+  const app = await NestFactory.create<NestFastifyApplication>(module as typeof AppModule, adapter, { bufferLogs: true });
+  configureHttpApp(app);
+  return app;
+}
+
+export function configureHttpApp(app: NestFastifyApplication): void {
+  app.useLogger(app.get(Logger));
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  // Errors raised by Fastify itself (malformed JSON, body over 1 MiB, wrong content type) never reach Nest's
+  // filters; they get the same error body here.
+  fastify.setErrorHandler((error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+    const { status, body } = toErrorResponse(error);
+    void reply.status(status).send(body);
+  });
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onResponse', async (request, reply) => {
+    metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  setupOpenApi(app);
+}
+
+function setupOpenApi(app: INestApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('CPC Tracker API')
+    .setDescription(
+      'Adipose-derived stem cells from harvest to injection: donors, harvests, batches, QC, release, doses and the ' +
+        'cryopreserved cell bank, with an append-only audit trail. Every error has the body ' +
+        '`{statusCode, code, message, details}`; every POST accepts an optional `Idempotency-Key` header.',
+    )
+    .setVersion('1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+import { appConfig, AppConfig } from '../config/app.config';
+import { EnvironmentError } from '../config/environment';
+import { createHttpApp } from './http-app';
+
+async function bootstrap(): Promise<void> {
+  const app = await createHttpApp();
+  const env = app.get<AppConfig>(appConfig.KEY);
+  await app.listen({ port: env.port, host: '0.0.0.0' });
+}
+
+bootstrap().catch((error: unknown) => {
+  // A configuration error names the variable; anything else is printed whole. Either way, exit non-zero.
+  console.error(error instanceof EnvironmentError ? error.message : error);
+  process.exit(1);
+});
