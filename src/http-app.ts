@@ -16,11 +16,14 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
  * Builds the HTTP application exactly as production runs it; `main.ts` and the e2e tests both call this,
  * so the tests exercise the real prefix, pipes, filter, limits and docs.
  */
-export async function createHttpApp(module: unknown = AppModule): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true });
-  const app = await NestFactory.create<NestFastifyApplication>(module as typeof AppModule, adapter, { bufferLogs: true });
+export async function createHttpApp(): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createFastifyAdapter(), { bufferLogs: true });
   configureHttpApp(app);
   return app;
+}
+
+export function createFastifyAdapter(): FastifyAdapter {
+  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true });
 }
 
 export function configureHttpApp(app: NestFastifyApplication): void {

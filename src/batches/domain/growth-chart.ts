@@ -29,6 +29,7 @@ const MS_PER_DAY = 86_400_000;
 const LOG10_2 = Math.log10(2);
 const DAY_STEPS = [1, 2, 5, 7, 14, 28, 56, 112, 224, 448];
 const MAX_X_TICKS = 10;
+const Y_PADDING_DECADES = 0.15;
 
 const COLOUR = {
   curve: '#1f6fb2',
@@ -125,21 +126,22 @@ function buildScales(allDays: number[], allLog10Values: number[]): Scales {
   const minDay = Math.floor(firstDay / step) * step;
   const maxDay = Math.ceil(lastDay / step) * step;
 
-  const minDecade = log10Values.length > 0 ? Math.floor(Math.min(...log10Values)) : 0;
-  const maxDecade = Math.max(minDecade + 1, Math.ceil(Math.max(...log10Values)));
+  // A little headroom so that a target on a decade is not drawn on the frame, and at least one decade shown.
+  const lowestLog = log10Values.length > 0 ? Math.min(...log10Values) - Y_PADDING_DECADES : 0;
+  const highestLog = Math.max(lowestLog + 1, Math.max(...log10Values) + Y_PADDING_DECADES);
 
   const dayTicks: number[] = [];
   for (let day = minDay; day <= maxDay; day += step) {
     dayTicks.push(day);
   }
   const decadeTicks: number[] = [];
-  for (let decade = minDecade; decade <= maxDecade; decade += 1) {
+  for (let decade = Math.ceil(lowestLog); decade <= highestLog; decade += 1) {
     decadeTicks.push(decade);
   }
   return {
     x: (day) => PLOT.left + ((day - minDay) / (maxDay - minDay)) * (PLOT.right - PLOT.left),
     y: (log10Cells) =>
-      PLOT.bottom - ((log10Cells - minDecade) / (maxDecade - minDecade)) * (PLOT.bottom - PLOT.top),
+      PLOT.bottom - ((log10Cells - lowestLog) / (highestLog - lowestLog)) * (PLOT.bottom - PLOT.top),
     dayTicks,
     decadeTicks,
   };
@@ -200,7 +202,11 @@ function renderTarget(target: number, scales: Scales): string {
   return [
     '<g class="target">',
     line(PLOT.left, y, PLOT.right, y, { stroke: COLOUR.target, width: 2, cssClass: 'target-line' }),
-    text(PLOT.right, y - 6, `Target ${formatCells(target)} cells`, { anchor: 'end', fill: COLOUR.target }),
+    text(PLOT.right, y - 6, `Target ${formatCells(target)} cells`, {
+      anchor: 'end',
+      fill: COLOUR.target,
+      halo: true,
+    }),
     '</g>',
   ].join('\n');
 }
@@ -249,6 +255,7 @@ function renderProjection(
     text(x, y + 18, `Ready ~ ${readyDate}`, {
       anchor: x > PLOT.right - 60 ? 'end' : 'middle',
       fill: COLOUR.projection,
+      halo: true,
     }),
     '</g>',
   ].join('\n');
@@ -262,7 +269,7 @@ function renderToday(day: number, scales: Scales): string {
   return [
     '<g class="today">',
     line(x, PLOT.top, x, PLOT.bottom, { stroke: COLOUR.today, dash: '2 3' }),
-    text(x + 4, PLOT.bottom - 6, 'today', { fill: COLOUR.today }),
+    text(x + 4, PLOT.bottom - 6, 'today', { fill: COLOUR.today, halo: true }),
     '</g>',
   ].join('\n');
 }
@@ -364,6 +371,7 @@ function text(
     `fill="${style.fill ?? COLOUR.axis}"`,
     style.size ? `font-size="${style.size}"` : '',
     style.weight ? `font-weight="${style.weight}"` : '',
+    style.halo ? 'stroke="#ffffff" stroke-width="3" paint-order="stroke"' : '',
     style.rotate ? `transform="rotate(-90 ${num(x)} ${num(y)})"` : '',
   ].filter((attribute) => attribute !== '');
   return `<text ${attributes.join(' ')}>${escapeXml(content)}</text>`;

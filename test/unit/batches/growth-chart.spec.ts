@@ -40,8 +40,20 @@ function aGrowingBatch(): GrowthInput {
   return {
     isolation: { at: T0, cellsPlated: 100_000, viabilityPct: 96 },
     passages: [
-      { passageNumber: 1, at: hoursAfterIsolation(96), cellsHarvested: 1_600_000, cellsSeeded: 1_600_000, viabilityPct: 94 },
-      { passageNumber: 2, at: hoursAfterIsolation(192), cellsHarvested: 12_800_000, cellsSeeded: 12_800_000, viabilityPct: 93 },
+      {
+        passageNumber: 1,
+        at: hoursAfterIsolation(96),
+        cellsHarvested: 1_600_000,
+        cellsSeeded: 1_600_000,
+        viabilityPct: 94,
+      },
+      {
+        passageNumber: 2,
+        at: hoursAfterIsolation(192),
+        cellsHarvested: 12_800_000,
+        cellsSeeded: 12_800_000,
+        viabilityPct: 93,
+      },
     ],
     counts: [{ at: hoursAfterIsolation(240), totalCells: 25_600_000, viabilityPct: 92 }],
     finalHarvest: null,
@@ -99,15 +111,17 @@ describe('renderGrowthSvg', () => {
   });
 
   it('projects to the target with the ready date in the facility zone', () => {
-    // Cumulative PD grows 3 per 96 h (0, 4, 7, 8 over 0, 96, 192, 240 h); the last three points fit
-    // PD = 4 + (h - 96) / 32... so the ready date is computed, then only its label is checked here.
-    const batch = aGrowingBatch();
-    const projected = computeGrowth(batch).projectedReadyAt;
-    expect(projected).not.toBeNull();
-    const svg = chartOf(batch, { timeZone: 'Asia/Tokyo', projectedReadyAt: new Date('2026-11-13T20:00:00Z') });
-    expect(svg).toContain('class="projection"');
-    expect(svg).toContain('Ready ~ 2026-11-14');
-    expect(svg).toContain('Projection');
+    // Cumulative PD at 96, 192, 240 h is 4, 7, 8. Least squares: mean x 176, mean y 19/3, Sxy 304,
+    // Sxx 10752, slope 0.028274 PD/h. Target PD log2(1e8 / 1e5) = 9.9658 is reached at
+    // 176 + (9.9658 - 6.3333) / 0.028274 = 304.5 h = 2026-11-13T16:28Z, already the 14th in Tokyo.
+    const projected = computeGrowth(aGrowingBatch()).projectedReadyAt;
+    expect(projected?.getTime()).toBeCloseTo(hoursAfterIsolation(304.47).getTime(), -5);
+    const utc = chartOf(aGrowingBatch());
+    const tokyo = chartOf(aGrowingBatch(), { timeZone: 'Asia/Tokyo' });
+    expect(utc).toContain('class="projection"');
+    expect(utc).toContain('Ready ~ 2026-11-13');
+    expect(tokyo).toContain('Ready ~ 2026-11-14');
+    expect(utc).toContain('>Projection</text>');
   });
 
   it('shows today while the batch is still projected', () => {
@@ -135,7 +149,18 @@ describe('renderGrowthSvg', () => {
 
   it.each([
     ['no point', []],
-    ['only the isolation', [{ at: T0, kind: 'ISOLATION' as const, totalCells: 100_000, viabilityPct: 96, cumulativePopulationDoublings: 0 }]],
+    [
+      'only the isolation',
+      [
+        {
+          at: T0,
+          kind: 'ISOLATION' as const,
+          totalCells: 100_000,
+          viabilityPct: 96,
+          cumulativePopulationDoublings: 0,
+        },
+      ],
+    ],
   ])('says "No counts yet" with %s', (_, points) => {
     const svg = renderGrowthSvg({
       din: 'X999926000001',
