@@ -30,6 +30,8 @@ export interface Environment {
   freshDoseShelfLifeHours: number;
   boosterDoseShelfLifeHours: number;
   storageReviewIntervalMonths: number;
+  /** argon2id memory cost; the library's default (64 MiB) in production, smaller in tests only. */
+  passwordHashMemoryKib: number;
 }
 
 export class EnvironmentError extends Error {}
@@ -148,6 +150,7 @@ export function loadEnvironment(source: Source = process.env): Environment {
     freshDoseShelfLifeHours: integer('FRESH_DOSE_SHELF_LIFE_HOURS', 48, 1, 720),
     boosterDoseShelfLifeHours: integer('BOOSTER_DOSE_SHELF_LIFE_HOURS', 6, 1, 720),
     storageReviewIntervalMonths: integer('STORAGE_REVIEW_INTERVAL_MONTHS', 12, 1, 120),
+    passwordHashMemoryKib: integer('PASSWORD_HASH_MEMORY_KIB', 65536, 1024, 1048576),
   };
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(environment.databaseAppRole)) {
     problems.push('DATABASE_APP_ROLE must be a lower-case SQL identifier');

@@ -362,6 +362,8 @@ function text(
     weight?: string;
     fill?: string;
     rotate?: boolean;
+    /** A white outline that keeps a label legible where it crosses lines. */
+    halo?: boolean;
   } = {},
 ): string {
   const attributes = [
