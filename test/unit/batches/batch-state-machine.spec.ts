@@ -62,24 +62,18 @@ describe('batch state machine', () => {
     expect(BATCH_TRANSITIONS.map((row) => row.action).sort()).toEqual([...ALL_ACTIONS].sort());
   });
 
-  it.each(allowed.map(({ action, status }) => [action, status, EXPECTED[action][status]]))(
-    'allows %s from %s, leading to %s',
-    (action, status, to) => {
-      expect(canTransition(status as BatchStatus, action as BatchAction)).toBe(true);
-      expect(transition(status as BatchStatus, action as BatchAction)).toBe(to);
-    },
-  );
+  it.each(allowed)('allows $action from $status', ({ action, status }) => {
+    expect(canTransition(status, action)).toBe(true);
+    expect(transition(status, action)).toBe(EXPECTED[action][status]);
+  });
 
-  it.each(refused.map(({ action, status }) => [action, status]))(
-    'refuses %s from %s with INVALID_TRANSITION',
-    (action, status) => {
-      expect(canTransition(status as BatchStatus, action as BatchAction)).toBe(false);
-      const error = transitionError(status as BatchStatus, action as BatchAction);
-      expect(error.code).toBe(ErrorCode.INVALID_TRANSITION);
-      expect(error.details).toEqual({ status, action });
-      expect(error.message).toContain(status);
-    },
-  );
+  it.each(refused)('refuses $action from $status with INVALID_TRANSITION', ({ action, status }) => {
+    expect(canTransition(status, action)).toBe(false);
+    const error = transitionError(status, action);
+    expect(error.code).toBe(ErrorCode.INVALID_TRANSITION);
+    expect(error.details).toEqual({ status, action });
+    expect(error.message).toContain(status);
+  });
 
   it('follows the happy path from receipt to release', () => {
     let status = RECEIVED;

@@ -1,0 +1,18 @@
+/**
+ * Domain events written to the outbox in the transaction of the change; the jobs turn them into flags.
+ * Subjects: the batch, dose, QC result or storage review the event is about.
+ */
+export enum DomainEvent {
+  BATCH_CULTURE_COMPLETE = 'batch.culture_complete',
+  BATCH_RELEASED = 'batch.released',
+  BATCH_REJECTED = 'batch.rejected',
+  BATCH_DISCARDED = 'batch.discarded',
+  QC_RESULT_RECORDED = 'qc.result_recorded',
+  DEVIATION_CHANGED = 'deviation.changed',
+  DOSE_FORMULATED = 'dose.formulated',
+  DOSE_CHANGED = 'dose.changed',
+  DOSE_ADMINISTERED = 'dose.administered',
+  DOSES_RECALLED = 'dose.recalled',
+  VIALS_FROZEN = 'vials.frozen',
+  STORAGE_REVIEW_CHANGED = 'storage_review.changed',
+}
