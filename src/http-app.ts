@@ -2,10 +2,8 @@ import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { toErrorResponse } from './common/errors/error-response';
 import { createValidationPipe } from './common/validation/validation';
 import { MetricsService } from './metrics/metrics.service';
 
@@ -38,12 +36,6 @@ export function configureHttpApp(app: NestFastifyApplication): void {
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
-  // Errors raised by Fastify itself (malformed JSON, body over 1 MiB, wrong content type) never reach Nest's
-  // filters; they get the same error body here.
-  fastify.setErrorHandler((error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
-    const { status, body } = toErrorResponse(error);
-    void reply.status(status).send(body);
-  });
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.httpDuration.observe(

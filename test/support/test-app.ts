@@ -3,6 +3,8 @@ import { Test } from '@nestjs/testing';
 import { Client } from 'pg';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
+import { appConfig } from '../../config/app.config';
+import { Environment, loadEnvironment } from '../../config/environment';
 import { AppModule } from '../../src/app.module';
 import { Clock, FixedClock } from '../../src/common/clock/clock';
 import { configureHttpApp, createFastifyAdapter } from '../../src/http-app';
@@ -17,17 +19,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real application (real PostgreSQL, real Redis) on the run's database; optionally with a fixed clock. */
-export async function startTestApp(options: { clock?: Date } = {}): Promise<TestApp> {
+/**
+ * The real application (real PostgreSQL, real Redis) on the run's database; optionally with a fixed clock
+ * or other settings (e.g. another database URL).
+ */
+export async function startTestApp(options: { clock?: Date; env?: Partial<Environment> } = {}): Promise<TestApp> {
   const clock = options.clock ? new FixedClock(options.clock) : null;
   let builder = Test.createTestingModule({ imports: [AppModule] });
   if (clock) builder = builder.overrideProvider(Clock).useValue(clock);
+  if (options.env) builder = builder.overrideProvider(appConfig.KEY).useValue({ ...loadEnvironment(), ...options.env });
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), { bufferLogs: true });
   configureHttpApp(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const sql = new Client({ connectionString: process.env.DATABASE_URL });
+  sql.on('error', () => undefined);
   await sql.connect();
   return {
     app,

@@ -46,14 +46,16 @@ export function errorBody(code: ErrorCode, message: string, details: Record<stri
   return { status, body: { statusCode: status, code, message, details }, unexpected: false };
 }
 
-/** Turns anything thrown while serving a request into the contract's status and error body. */
+/**
+ * Turns anything thrown while serving a request into the contract's status and error body. Fastify's own
+ * errors (malformed JSON, a body over 1 MiB, a wrong content type) reach here as HttpExceptions, mapped by
+ * their status.
+ */
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof DomainError) return errorBody(error.code, error.message, error.details);
   if (error instanceof HttpException) return fromHttpException(error);
   const database = fromDatabaseError(error);
   if (database) return database;
-  const fastify = fromFrameworkError(error);
-  if (fastify) return fastify;
   return {
     status: 500,
     body: { statusCode: 500, code: 'INTERNAL_ERROR', message: 'Internal error', details: {} },
@@ -123,17 +125,4 @@ function messageFor(code: ErrorCode): string {
     default:
       return 'The database refused this change';
   }
-}
-
-/** Fastify's own errors (body parsing, size limit) arrive before any Nest code runs. */
-function fromFrameworkError(error: unknown): ErrorResponse | null {
-  if (typeof error !== 'object' || error === null) return null;
-  const { statusCode, code, message } = error as { statusCode?: number; code?: string; message?: string };
-  if (typeof code !== 'string' || !code.startsWith('FST_') || typeof statusCode !== 'number') return null;
-  if (statusCode === 413) return errorBody(ErrorCode.PAYLOAD_TOO_LARGE, 'The request body exceeds 1 MiB');
-  if (statusCode === 415) return errorBody(ErrorCode.VALIDATION_FAILED, 'The body must be JSON (application/json)');
-  if (statusCode >= 400 && statusCode < 500) {
-    return errorBody(ErrorCode.VALIDATION_FAILED, code === 'FST_ERR_CTP_INVALID_JSON' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'Malformed JSON body' : (message ?? 'Bad request'));
-  }
-  return null;
 }

@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import { aPerson, bearer, Person } from '../support/people';
+import { TcpProxy } from '../support/tcp-proxy';
+import { loginAsAdmin, startTestApp, TestApp, unique } from '../support/test-app';
+
+/** The HTTP conventions every module inherits: error bodies, limits, validation, idempotency, outages. */
+describe('HTTP conventions', () => {
+  let t: TestApp;
+  let admin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await loginAsAdmin(t.http);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const clinicCount = async (code: string): Promise<number> =>
+    Number((await t.sql.query('SELECT count(*) FROM clinics WHERE code = $1', [code])).rows[0].count);
+
+  describe('error bodies', () => {
+    it('answers 401 UNAUTHENTICATED without a token, with the contract body', async () => {
+      const response = await t.http.get('/api/v1/auth/me').expect(401);
+      expect(response.body).toEqual({ statusCode: 401, code: 'UNAUTHENTICATED', message: expect.any(String), details: {} });
+    });
+
+    it('answers 401 for a token that is not ours', async () => {
+      const response = await t.http.get('/api/v1/auth/me').set('Authorization', 'Bearer not.a.token').expect(401);
+      expect(response.body.code).toBe('UNAUTHENTICATED');
+    });
+
+    it('answers 404 NOT_FOUND for an unknown route', async () => {
+      const response = await t.http.get('/api/v1/no-such-thing').set(...bearer(admin)).expect(404);
+      expect(response.body).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+    });
+
+    it('answers 400 VALIDATION_FAILED for malformed JSON and stores nothing', async () => {
+      const response = await t.http
+        .post('/api/v1/clinics')
+        .set(...bearer(admin))
+        .set('content-type', 'application/json')
+        .send('{"code": "BROKEN-1", ')
+        .expect(400);
+      expect(response.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
+      expect(await clinicCount('BROKEN-1')).toBe(0);
+    });
+
+    it('refuses unknown body properties (no mass assignment) and stores nothing', async () => {
+      const code = unique('U').slice(0, 16);
+      const response = await t.http
+        .post('/api/v1/clinics')
+        .set(...bearer(admin))
+        .send({ code, name: 'Mass assignment', id: randomUUID() })
+        .expect(400);
+      expect(response.body.code).toBe('VALIDATION_FAILED');
+      expect(response.body.details.fields).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'id' })]));
+      expect(await clinicCount(code)).toBe(0);
+    });
+
+    it('names every invalid field in details', async () => {
+      const response = await t.http.post('/api/v1/clinics').set(...bearer(admin)).send({ code: 'lower case!' }).expect(400);
+      const fields = (response.body.details.fields as { field: string }[]).map((f) => f.field);
+      expect(fields).toEqual(expect.arrayContaining(['code', 'name']));
+    });
+
+    it('answers 400 for a path id that is not a UUID, 404 for a well-formed one that does not exist', async () => {
+      const bad = await t.http.patch('/api/v1/users/not-a-uuid').set(...bearer(admin)).send({ name: 'x' }).expect(400);
+      expect(bad.body.code).toBe('VALIDATION_FAILED');
+      const missing = await t.http.patch(`/api/v1/users/${randomUUID()}`).set(...bearer(admin)).send({ name: 'x' }).expect(404);
+      expect(missing.body.code).toBe('NOT_FOUND');
+    });
+
+    it('answers 409 DUPLICATE when a unique constraint refuses the write', async () => {
+      const code = unique('D').slice(0, 16);
+      await t.http.post('/api/v1/clinics').set(...bearer(admin)).send({ code, name: 'First' }).expect(201);
+      const response = await t.http.post('/api/v1/clinics').set(...bearer(admin)).send({ code, name: 'Second' }).expect(409);
+      expect(response.body).toMatchObject({ statusCode: 409, code: 'DUPLICATE' });
+      expect(await clinicCount(code)).toBe(1);
+    });
+
+    it('answers 413 PAYLOAD_TOO_LARGE for a body over 1 MiB', async () => {
+      const response = await t.http
+        .post('/api/v1/clinics')
+        .set(...bearer(admin))
+        .send({ code: 'BIG', name: 'x'.repeat(1024 * 1024 + 10) })
+        .expect(413);
+      expect(response.body).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
+    });
+
+    it('tags every answer with a request id, keeping one a proxy sent', async () => {
+      const response = await t.http.get('/health').set('x-request-id', 'trace-abc-123');
+      expect(response.headers['x-request-id']).toBe('trace-abc-123');
+      const generated = await t.http.get('/health');
+      expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    });
+  });
+
+  describe('Idempotency-Key', () => {
+    let other: Person;
+    beforeAll(async () => {
+      other = await aPerson(t.http, 'admin');
+    });
+
+    it('replays the first answer for the same key and body without a second effect', async () => {
+      const key = randomUUID();
+      const code = unique('I').slice(0, 16);
+      const first = await t.http.post('/api/v1/clinics').set(...bearer(admin)).set('Idempotency-Key', key).send({ code, name: 'Once' });
+      const second = await t.http.post('/api/v1/clinics').set(...bearer(admin)).set('Idempotency-Key', key).send({ code, name: 'Once' });
+      expect(first.status).toBe(201);
+      expect(second.status).toBe(201);
+      expect(second.body).toEqual(first.body);
+      expect(second.headers['idempotent-replayed']).toBe('true');
+      expect(await clinicCount(code)).toBe(1);
+    });
+
+    it('replays a 4xx answer too', async () => {
+      const key = randomUUID();
+      const first = await t.http.post('/api/v1/clinics').set(...bearer(admin)).set('Idempotency-Key', key).send({ code: '!' });
+      const second = await t.http.post('/api/v1/clinics').set(...bearer(admin)).set('Idempotency-Key', key).send({ code: '!' });
+      expect(first.status).toBe(400);
+      expect(second.status).toBe(400);
+      expect(second.body).toEqual(first.body);
+    });
+
+    it('refuses the same key with a different body (422 IDEMPOTENCY_KEY_REUSED)', async () => {
+      const key = randomUUID();
+      const code = unique('R').slice(0, 16);
+      await t.http.post('/api/v1/clinics').set(...bearer(admin)).set('Idempotency-Key', key).send({ code, name: 'A' }).expect(201);
+      const response = await t.http
+        .post('/api/v1/clinics')
+        .set(...bearer(admin))
+        .set('Idempotency-Key', key)
+        .send({ code, name: 'B' })
+        .expect(422);
+      expect(response.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    });
+
+    it("never replays another user's key: the same key is a new request for them", async () => {
+      const key = randomUUID();
+      const mine = unique('M').slice(0, 16);
+      const theirs = unique('T').slice(0, 16);
+      await t.http.post('/api/v1/clinics').set(...bearer(admin)).set('Idempotency-Key', key).send({ code: mine, name: 'Mine' }).expect(201);
+      const response = await t.http
+        .post('/api/v1/clinics')
+        .set(...bearer(other))
+        .set('Idempotency-Key', key)
+        .send({ code: theirs, name: 'Theirs' })
+        .expect(201);
+      expect(response.body.code).toBe(theirs);
+      expect(response.headers['idempotent-replayed']).toBeUndefined();
+    });
+
+    it('answers 409 IDEMPOTENCY_KEY_IN_USE while the first request is still running', async () => {
+      const key = randomUUID();
+      const me = (await t.http.get('/api/v1/auth/me').set(...bearer(admin))).body as { id: string };
+      const code = unique('F').slice(0, 16);
+      const body = { code, name: 'In flight' };
+      // Holding a request open mid-flight is racy, so the claim row is put back to how a running request leaves it.
+      await t.http.post('/api/v1/clinics').set(...bearer(admin)).set('Idempotency-Key', key).send(body).expect(201);
+      await t.sql.query(
+        `UPDATE idempotency_keys SET state = 'IN_FLIGHT', response_status = NULL, response_body = NULL, locked_at = now()
+          WHERE user_id = $1 AND key = $2`,
+        [me.id, key],
+      );
+      const response = await t.http.post('/api/v1/clinics').set(...bearer(admin)).set('Idempotency-Key', key).send(body).expect(409);
+      expect(response.body.code).toBe('IDEMPOTENCY_KEY_IN_USE');
+    });
+
+    it('frees a key whose first request died unanswered after 60 s', async () => {
+      const key = randomUUID();
+      const me = (await t.http.get('/api/v1/auth/me').set(...bearer(admin))).body as { id: string };
+      const body = { code: unique('S').slice(0, 16), name: 'Stale' };
+      // A first request claimed the key 61 s ago and died before committing anything.
+      await t.http.post('/api/v1/clinics').set(...bearer(admin)).set('Idempotency-Key', key).send(body).expect(201);
+      await t.sql.query('DELETE FROM clinics WHERE code = $1', [body.code]);
+      await t.sql.query(
+        `UPDATE idempotency_keys SET state = 'IN_FLIGHT', response_status = NULL, response_body = NULL,
+                locked_at = now() - interval '61 seconds' WHERE user_id = $1 AND key = $2`,
+        [me.id, key],
+      );
+      const retry = await t.http.post('/api/v1/clinics').set(...bearer(admin)).set('Idempotency-Key', key).send(body);
+      expect(retry.status).toBe(201);
+      expect(retry.headers['idempotent-replayed']).toBeUndefined();
+      expect(await clinicCount(body.code)).toBe(1);
+    });
+
+    it('never stores a password with a saved request or response', async () => {
+      const key = randomUUID();
+      const password = `secret-${randomUUID()}`;
+      await t.http
+        .post('/api/v1/users')
+        .set(...bearer(admin))
+        .set('Idempotency-Key', key)
+        .send({ email: `${unique().toLowerCase()}@cpc.test`, name: 'Key Test', role: 'technician', password })
+        .expect(201);
+      const rows = await t.sql.query('SELECT * FROM idempotency_keys WHERE key = $1', [key]);
+      expect(rows.rowCount).toBe(1);
+      expect(JSON.stringify(rows.rows)).not.toContain(password);
+    });
+  });
+});
+
+describe('when PostgreSQL is unreachable', () => {
+  let t: TestApp;
+  let proxy: TcpProxy;
+  let admin: string;
+
+  beforeAll(async () => {
+    const url = new URL(process.env.DATABASE_URL as string);
+    proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
+    url.port = String(await proxy.start());
+    t = await startTestApp({ env: { databaseUrl: url.toString() } });
+    admin = await loginAsAdmin(t.http);
+    await proxy.cut();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('reports 503 on /health with db down, and never 500', async () => {
+    const response = await t.http.get('/health').expect(503);
+    expect(response.body).toMatchObject({ status: 'down', db: 'down' });
+  });
+
+  it('answers 503 UNAVAILABLE to API calls, never 500', async () => {
+    const response = await t.http.get('/api/v1/auth/me').set(...bearer(admin));
+    expect(response.status).toBe(503);
+    expect(response.body.code).toBe('UNAVAILABLE');
+  });
+});
