@@ -7,12 +7,20 @@ import { appConfig, AppConfig } from '../config/app.config';
 import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
+import { BatchesModule } from './batches/batches.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { IdempotencyRepository } from './common/idempotency/idempotency.repository';
 import { DatabaseModule } from './database/database.module';
+import { DonorsModule } from './donors/donors.module';
+import { DosesModule } from './doses/doses.module';
+import { FlagsModule } from './flags/flags.module';
+import { HarvestsModule } from './harvests/harvests.module';
 import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
+import { MaterialsModule } from './materials/materials.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { QualityModule } from './quality/quality.module';
 
 @Module({
   imports: [
@@ -22,13 +30,8 @@ import { MetricsModule } from './metrics/metrics.module';
       useFactory: (env: AppConfig) => ({
         pinoHttp: {
           level: env.logLevel,
-          // One id per request, taken from a proxy's X-Request-Id when present, in every log line and answer.
-          genReqId: (request, response) => {
-            const incoming = request.headers['x-request-id'];
-            const id = typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
-            response.setHeader('x-request-id', id);
-            return id;
-          },
+          // The request id Fastify assigned (see http-app.ts), so logs and the X-Request-Id answer agree.
+          genReqId: (request) => (request as { id?: string }).id ?? randomUUID(),
           redact: ['req.headers.authorization', 'req.headers.cookie'],
           customLogLevel: (_request, response, error) =>
             error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
@@ -44,6 +47,15 @@ import { MetricsModule } from './metrics/metrics.module';
     HealthModule,
     AuditModule,
     AuthModule,
+    DonorsModule,
+    HarvestsModule,
+    MaterialsModule,
+    BatchesModule,
+    QualityModule,
+    DosesModule,
+    // Flags and background jobs; JobsModule starts workers, relay and schedulers only when APP_ROLE is worker or all.
+    FlagsModule,
+    JobsModule,
   ],
   providers: [
     IdempotencyRepository,

@@ -1,5 +1,6 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -21,7 +22,14 @@ export async function createHttpApp(): Promise<NestFastifyApplication> {
 }
 
 export function createFastifyAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true });
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: true,
+    // One id per request: a proxy's X-Request-Id when it looks sane, else a new UUID. It is on every log line
+    // (see the logger's genReqId) and on every answer, so a user's report can be found in the logs.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  });
 }
 
 export function configureHttpApp(app: NestFastifyApplication): void {
@@ -36,6 +44,13 @@ export function configureHttpApp(app: NestFastifyApplication): void {
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request) => {
+    if (!/^[\w.-]{1,128}$/.test(request.id)) request.id = randomUUID();
+    (request.raw as { id?: string }).id = request.id;
+  });
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.httpDuration.observe(

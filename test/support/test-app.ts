@@ -64,3 +64,97 @@ export function unique(prefix = ''): string {
   counter += 1;
   return `${prefix}${process.pid.toString(36)}${Date.now().toString(36)}${counter}`.toUpperCase();
 }
+
+/**
+ * Like `startTestApp({ env })`, but its `sql` connects to the database the settings name: for tests on a
+ * database of their own, see {@link aPrivateDatabase}.
+ */
+export async function startTestAppWith(
+  settings: Partial<Environment>,
+  options: { clock?: Date } = {},
+): Promise<TestApp> {
+  const env = { ...loadEnvironment(), ...settings };
+  const clock = options.clock ? new FixedClock(options.clock) : null;
+  let builder = Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(appConfig.KEY)
+    .useValue(env);
+  if (clock) builder = builder.overrideProvider(Clock).useValue(clock);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), {
+    bufferLogs: true,
+  });
+  configureHttpApp(app);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const sql = new Client({ connectionString: env.databaseUrl });
+  sql.on('error', () => undefined);
+  await sql.connect();
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    clock,
+    sql,
+    async close() {
+      await sql.end();
+      await app.close();
+    },
+  };
+}
+
+export interface PrivateDatabase {
+  /** Settings for {@link startTestAppWith}: this database, and a queue prefix of its own so its workers never take the run's jobs. */
+  settings: { databaseUrl: string; queuePrefix: string };
+  drop(): Promise<void>;
+}
+
+/**
+ * A freshly migrated database of its own, with no users, for tests that need an empty users table, a clock
+ * moved far from now, or a known set of admins, which the run's shared database cannot give.
+ */
+export async function aPrivateDatabase(): Promise<PrivateDatabase> {
+  const { randomBytes } = await import('node:crypto');
+  const { ensureDatabaseExists, quoteIdentifier } = await import('../../src/database/ensure-database');
+  const { runMigrations } = await import('../../src/database/migrate');
+  const runUrl = process.env.DATABASE_URL as string;
+  const name = `cpc_private_${randomBytes(6).toString('hex')}`;
+  const url = new URL(runUrl);
+  url.pathname = `/${name}`;
+  await ensureDatabaseExists(url.toString());
+  await runMigrations(url.toString());
+  const queuePrefix = `${process.env.QUEUE_PREFIX ?? 'cpc_test'}_${randomBytes(4).toString('hex')}`;
+  return {
+    settings: { databaseUrl: url.toString(), queuePrefix },
+    async drop() {
+      const client = new Client({ connectionString: runUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+      await dropRedisKeys(queuePrefix);
+    },
+  };
+}
+
+async function dropRedisKeys(prefix: string): Promise<void> {
+  const { default: Redis } = await import('ioredis');
+  const redis = new Redis(process.env.REDIS_URL as string, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+  });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch {
+    // Redis being down is not the test's concern; the run's teardown or a flush removes the keys.
+  } finally {
+    redis.disconnect();
+  }
+}
