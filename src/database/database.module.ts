@@ -25,7 +25,8 @@ import { runMigrations } from './migrate';
         }
         return {
           ...dataSourceOptions(env.databaseUrl, { appRole: env.databaseAppRole, poolSize: env.databasePoolSize }),
-          logging: ['error'],
+          // Failed statements surface as exceptions: the filter logs what is unexpected, so TypeORM stays quiet.
+          logging: false,
           // A database that is down at start is retried a few times, then the process exits non-zero.
           retryAttempts: 5,
           retryDelay: 2000,

@@ -15,4 +15,6 @@ export enum DomainEvent {
   DOSES_RECALLED = 'dose.recalled',
   VIALS_FROZEN = 'vials.frozen',
   STORAGE_REVIEW_CHANGED = 'storage_review.changed',
+  /** A donor's banking consent was withdrawn or its expiry changed: their banked vials' review dates move. */
+  DONOR_BANKING_CONSENT_CHANGED = 'donor.banking_consent_changed',
 }

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { ErrorCode } from '../common/errors/error-code';
+import { registerConstraintCode } from '../common/errors/constraint-codes';
+import { BankingConsentHooks } from './banking-consent-hooks';
+import { DonorsController } from './donors.controller';
+import { DonorsRepository } from './donors.repository';
+import { DonorsService } from './donors.service';
+
+// Two corrections of one screening result racing past the row lock: the second corrects a corrected entry.
+registerConstraintCode('donor_screenings_corrects_once', ErrorCode.INVALID_TRANSITION);
+
+/** Donors (patients), their consents and infectious screening. Other modules call DonorsService only. */
+@Module({
+  controllers: [DonorsController],
+  providers: [DonorsRepository, DonorsService, BankingConsentHooks],
+  exports: [DonorsService, BankingConsentHooks],
+})
+export class DonorsModule {}

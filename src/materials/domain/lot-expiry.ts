@@ -1,0 +1,73 @@
+import { parseZonedTimestamp } from '../../common/validation/past-event.validator';
+
+/**
+ * A reagent lot's expiry as printed on its label is a calendar date: usable through the end of that day where
+ * the CPC is (API.md: calendar rules use FACILITY_TZ). We store the first instant at which the lot is no longer
+ * usable, so "expired at t" is simply `t >= expiresAt` whatever zone t was written in.
+ */
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** `YYYY-MM-DD` (a real calendar date) or an ISO 8601 timestamp with a zone. */
+export function isLotExpiryInput(value: unknown): value is string {
+  return typeof value === 'string' && (calendarDate(value) !== null || parseZonedTimestamp(value) !== null);
+}
+
+/**
+ * The exclusive end of the lot's shelf life: for a date, the start of the next day in `timeZone`; for a
+ * timestamp, that instant. Null for anything else.
+ */
+export function lotExpiryInstant(input: string, timeZone: string): Date | null {
+  const date = calendarDate(input);
+  if (date) return startOfDay(date.year, date.month, date.day + 1, timeZone);
+  return parseZonedTimestamp(input);
+}
+
+/** Whether a lot is expired at `at` (an event's time). */
+export function lotExpiredAt(expiresAt: Date, at: Date): boolean {
+  return at.getTime() >= expiresAt.getTime();
+}
+
+function calendarDate(value: string): { year: number; month: number; day: number } | null {
+  const match = CALENDAR_DATE.exec(value);
+  if (!match) return null;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day)
+    return null;
+  return { year, month, day };
+}
+
+/**
+ * Local midnight of the given day (day may overflow the month; Date.UTC carries it) in `timeZone`. The zone's
+ * offset is read at the guess and again at the result, which settles it across a daylight-saving change.
+ */
+function startOfDay(year: number, month: number, day: number, timeZone: string): Date {
+  const wallClock = Date.UTC(year, month - 1, day);
+  const first = wallClock - offsetMs(wallClock, timeZone);
+  return new Date(wallClock - offsetMs(first, timeZone));
+}
+
+/** How far the zone's wall clock is ahead of UTC at `at` (ms). */
+function offsetMs(at: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(at));
+  const part = (type: Intl.DateTimeFormatPartTypes): number =>
+    Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(
+    part('year'),
+    part('month') - 1,
+    part('day'),
+    part('hour'),
+    part('minute'),
+    part('second'),
+  );
+  return wall - (at - (((at % 1000) + 1000) % 1000));
+}

@@ -1,0 +1,162 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { MATERIAL_KINDS, MaterialKind, MaterialLotRow, RecallBatchRow } from '../materials.repository';
+
+export class MaterialLotViewDto {
+  @ApiProperty({ format: 'uuid', example: '2d6f0a3e-4b1c-4f7e-9a8b-6c5d4e3f2a1b' })
+  id!: string;
+
+  @ApiProperty({ enum: MATERIAL_KINDS, example: 'COLLAGENASE' })
+  kind!: MaterialKind;
+
+  @ApiProperty({ example: 'Collagenase NB 4G Proved Grade' })
+  name!: string;
+
+  @ApiProperty({ example: 'S2611042' })
+  lotNumber!: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    example: '2027-03-31T15:00:00.000Z',
+    description:
+      'First instant at which the lot is no longer usable (for a label date: the next midnight in FACILITY_TZ)',
+  })
+  expiresAt!: Date;
+
+  @ApiProperty({ example: false, description: 'Expired now' })
+  expired!: boolean;
+
+  @ApiProperty({ format: 'uuid', example: '3f1c2a9e-6d7b-4c1e-9a55-0b6f1e2d3c4a' })
+  createdBy!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-24T00:30:00.000Z' })
+  createdAt!: Date;
+}
+
+export class MaterialLotPageDto {
+  @ApiProperty({ type: [MaterialLotViewDto] })
+  items!: MaterialLotViewDto[];
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  nextCursor!: string | null;
+}
+
+export class RecallEventDto {
+  @ApiProperty({ enum: ['ISOLATION', 'PASSAGE', 'DOSE', 'CRYOPRESERVATION'], example: 'ISOLATION' })
+  eventType!: string;
+
+  @ApiProperty({ format: 'uuid', example: '6e5d4c3b-2a19-4f8e-9d7c-6b5a49382716' })
+  eventId!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-25T01:00:00.000Z' })
+  usedAt!: string;
+}
+
+export class RecallDoseDto {
+  @ApiProperty({ format: 'uuid', example: '8f7e6d5c-4b3a-4291-8f7e-6d5c4b3a2918' })
+  id!: string;
+
+  @ApiProperty({ example: 'X999926000001-D01' })
+  label!: string;
+
+  @ApiProperty({ example: 'FRESH' })
+  kind!: string;
+
+  @ApiProperty({ example: 'ADMINISTERED' })
+  status!: string;
+
+  @ApiProperty({ example: 50000000 })
+  cells!: number;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-12-20T01:00:00.000Z' })
+  formulatedAt!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-12-21T01:00:00.000Z' })
+  expiresAt!: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: '2026-12-20T06:00:00.000Z',
+    description: 'A patient to follow up',
+  })
+  administeredAt!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'LEFT_KNEE' })
+  site!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
+  recalledAt!: string | null;
+
+  @ApiProperty({ example: false, description: 'The lot went into this dose itself, not only into its batch' })
+  madeWithLot!: boolean;
+}
+
+export class RecallBatchDto {
+  @ApiProperty({ format: 'uuid', example: '5f4e3d2c-1b0a-4998-8776-655443322110' })
+  id!: string;
+
+  @ApiProperty({ example: 'X999926000001' })
+  din!: string;
+
+  @ApiProperty({ example: 'K' })
+  dinCheck!: string;
+
+  @ApiProperty({ example: 'RELEASED' })
+  status!: string;
+
+  @ApiProperty({ example: false })
+  biohazard!: boolean;
+
+  @ApiProperty({ format: 'uuid', example: '7c9e6679-7425-40de-944b-e07fc1f90ae7' })
+  donorId!: string;
+
+  @ApiProperty({ example: 'D-7K3M9QXA' })
+  donorCode!: string;
+
+  @ApiProperty({ format: 'uuid', example: '9b0e6f1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b' })
+  clinicId!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
+  recalledAt!: Date | null;
+
+  @ApiProperty({ type: [RecallEventDto], description: "The batch's events that used the lot" })
+  events!: RecallEventDto[];
+
+  @ApiProperty({ type: [RecallDoseDto], description: "The batch's doses, with administrations" })
+  doses!: RecallDoseDto[];
+
+  @ApiProperty({
+    type: [Object],
+    example: [],
+    description: 'Banked vials of the batch (empty until the cell bank exists)',
+  })
+  vials!: unknown[];
+}
+
+export class MaterialLotUsageDto {
+  @ApiProperty({ type: MaterialLotViewDto })
+  lot!: MaterialLotViewDto;
+
+  @ApiProperty({ type: [RecallBatchDto] })
+  batches!: RecallBatchDto[];
+}
+
+export function materialLotView(row: MaterialLotRow, now: Date): MaterialLotViewDto {
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    lotNumber: row.lotNumber,
+    expiresAt: row.expiresAt,
+    expired: now.getTime() >= row.expiresAt.getTime(),
+    createdBy: row.createdBy,
+    createdAt: row.createdAt,
+  };
+}
+
+export function recallBatchView(row: RecallBatchRow): RecallBatchDto {
+  // TODO(bank): fill vials from the vials table (label, status, position) in MaterialsRepository.recallList.
+  return { ...row, vials: [] };
+}

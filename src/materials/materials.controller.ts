@@ -1,0 +1,68 @@
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { Roles } from '../auth/roles.decorator';
+import { ErrorResponseDto } from '../common/http/error-response.dto';
+import { Page } from '../common/pagination/pagination';
+import { AuthUser } from '../common/transaction/auth-user';
+import { UuidParam } from '../common/validation/validation';
+import { CreateMaterialLotDto } from './dto/create-material-lot.dto';
+import { ListMaterialLotsQuery } from './dto/list-material-lots.query';
+import { MaterialLotPageDto, MaterialLotUsageDto, MaterialLotViewDto } from './dto/material-lot-view.dto';
+import { MaterialsService } from './materials.service';
+
+@ApiTags('material lots')
+@Controller('material-lots')
+export class MaterialsController {
+  constructor(private readonly materials: MaterialsService) {}
+
+  @Post()
+  @Roles('admin', 'qa')
+  @ApiOperation({
+    summary: 'Register a reagent lot',
+    description:
+      'expiresAt is the label date (YYYY-MM-DD, usable through that day in FACILITY_TZ) or an exact zoned timestamp.',
+  })
+  @ApiCreatedResponse({ type: MaterialLotViewDto })
+  @ApiBadRequestResponse({
+    description: 'Invalid body (VALIDATION_FAILED, details.fields names the fields)',
+    type: ErrorResponseDto,
+  })
+  @ApiConflictResponse({
+    description: 'A lot of this kind with this lot number exists (DUPLICATE)',
+    type: ErrorResponseDto,
+  })
+  create(@CurrentUser() user: AuthUser, @Body() dto: CreateMaterialLotDto): Promise<MaterialLotViewDto> {
+    return this.materials.create(user, dto);
+  }
+
+  @Get()
+  @Roles('admin', 'qa', 'technician')
+  @ApiOperation({ summary: 'List reagent lots, newest first' })
+  @ApiOkResponse({ type: MaterialLotPageDto })
+  @ApiBadRequestResponse({ description: 'Invalid query (VALIDATION_FAILED)', type: ErrorResponseDto })
+  list(@Query() query: ListMaterialLotsQuery): Promise<Page<MaterialLotViewDto>> {
+    return this.materials.list(query);
+  }
+
+  @Get(':id/usage')
+  @Roles('admin', 'qa')
+  @ApiOperation({
+    summary:
+      'Recall list: the batches whose events used the lot, with their doses (and administrations) and vials',
+  })
+  @ApiOkResponse({ type: MaterialLotUsageDto })
+  @ApiBadRequestResponse({ description: 'The id is not a UUID (VALIDATION_FAILED)', type: ErrorResponseDto })
+  @ApiNotFoundResponse({ description: 'No such lot (NOT_FOUND)', type: ErrorResponseDto })
+  usage(@UuidParam() id: string): Promise<MaterialLotUsageDto> {
+    return this.materials.usage(id);
+  }
+}
