@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { registerConstraintCode } from '../common/errors/constraint-codes';
+import { ErrorCode } from '../common/errors/error-code';
+import { DonorsModule } from '../donors/donors.module';
+import { HarvestsModule } from '../harvests/harvests.module';
+import { MaterialsModule } from '../materials/materials.module';
+import { BatchReadRepository } from './batch-read.repository';
+import { BatchRecordsController } from './batch-records.controller';
+import { BatchStepsController } from './batch-steps.controller';
+import { BatchStepsRepository } from './batch-steps.repository';
+import { BatchStepsService } from './batch-steps.service';
+import { BatchViewsService } from './batch-views.service';
+import { BatchesController } from './batches.controller';
+import { BatchesRepository } from './batches.repository';
+import { BatchesService } from './batches.service';
+
+// The schema is the last word when two requests race past the checks made under the batch's row lock.
+registerConstraintCode('batches_cells_conserved', ErrorCode.INSUFFICIENT_CELLS);
+registerConstraintCode('batch_passages_one_current', ErrorCode.PASSAGE_OUT_OF_ORDER);
+registerConstraintCode('batch_isolations_once', ErrorCode.INVALID_TRANSITION);
+registerConstraintCode('batch_final_harvests_one_current', ErrorCode.INVALID_TRANSITION);
+registerConstraintCode('batch_passages_corrects_once', ErrorCode.INVALID_TRANSITION);
+registerConstraintCode('batch_cell_counts_corrects_once', ErrorCode.INVALID_TRANSITION);
+registerConstraintCode('batch_final_harvests_corrects_once', ErrorCode.INVALID_TRANSITION);
+
+/** Batches: creation with DIN, the culture steps, growth, views and lineage. Other modules call BatchesService. */
+@Module({
+  imports: [DonorsModule, HarvestsModule, MaterialsModule],
+  controllers: [BatchesController, BatchStepsController, BatchRecordsController],
+  providers: [
+    BatchesRepository,
+    BatchStepsRepository,
+    BatchReadRepository,
+    BatchesService,
+    BatchStepsService,
+    BatchViewsService,
+  ],
+  exports: [BatchesService],
+})
+export class BatchesModule {}
