@@ -1,0 +1,144 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ReceiptDeviation } from '../domain/cold-chain';
+import { DoseStatus } from '../domain/dose-state-machine';
+import { INJECTION_SITES, InjectionSite } from '../domain/injection-site';
+import { DoseRow } from '../doses.repository';
+
+export class DoseReceiptDto {
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-24T02:00:00.000Z' })
+  receivedAt!: Date;
+
+  @ApiProperty({ example: 5.5 })
+  temperatureC!: number;
+
+  @ApiProperty({ example: true })
+  intact!: boolean;
+}
+
+export class DoseViewDto {
+  @ApiProperty({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid', example: '0c6f2a4e-8b1d-4e7a-a3c5-9f1e2d3c4b5a' })
+  batchId!: string;
+
+  @ApiProperty({ example: 'X999926000042' })
+  din!: string;
+
+  @ApiProperty({ format: 'uuid', example: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e' })
+  donorId!: string;
+
+  @ApiProperty({
+    example: 'X999926000042-D01',
+    description: '<DIN>-Dnn for fresh doses, <DIN>-Bnn for boosters',
+  })
+  label!: string;
+
+  @ApiProperty({ enum: ['FRESH', 'BOOSTER'], example: 'FRESH' })
+  kind!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: null })
+  boosterId!: string | null;
+
+  @ApiProperty({ enum: DoseStatus, example: DoseStatus.FORMULATED })
+  status!: DoseStatus;
+
+  @ApiProperty({ example: 50_000_000, description: 'Viable cells' })
+  cells!: number;
+
+  @ApiProperty({ example: 2.5 })
+  volumeMl!: number;
+
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-24T00:00:00.000Z' })
+  formulatedAt!: Date;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    example: '2026-11-25T06:00:00.000Z',
+    description:
+      'Fresh doses: 48 h after the final harvest; boosters: 6 h after formulation. Not administered at or after it',
+  })
+  expiresAt!: Date;
+
+  @ApiProperty({ format: 'uuid', example: '3f1c2a9e-6d7b-4c1e-9a55-0b6f1e2d3c4a' })
+  formulatedBy!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
+  dispatchedAt!: Date | null;
+
+  @ApiProperty({ type: DoseReceiptDto, nullable: true })
+  receipt!: DoseReceiptDto | null;
+
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    example: [],
+    description: 'Deviations recorded on the dose (a temperature outside 2..8 C at receipt)',
+  })
+  deviations!: ReceiptDeviation[];
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
+  administeredAt!: Date | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: null })
+  administeredBy!: string | null;
+
+  @ApiProperty({ type: String, enum: INJECTION_SITES, nullable: true, example: null })
+  site!: InjectionSite | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
+  destroyedAt!: Date | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  destructionReason!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
+  recalledAt!: Date | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  recallReason!: string | null;
+}
+
+export class DosePageDto {
+  @ApiProperty({ type: [DoseViewDto] })
+  items!: DoseViewDto[];
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  nextCursor!: string | null;
+}
+
+export function doseView(row: DoseRow): DoseViewDto {
+  return {
+    id: row.id,
+    batchId: row.batchId,
+    din: row.din,
+    donorId: row.donorId,
+    label: row.label,
+    kind: row.kind,
+    boosterId: row.boosterId,
+    status: row.status,
+    cells: row.cells,
+    volumeMl: row.volumeMl,
+    formulatedAt: row.formulatedAt,
+    expiresAt: row.expiresAt,
+    formulatedBy: row.formulatedBy,
+    dispatchedAt: row.dispatchedAt,
+    receipt:
+      row.receivedAt === null
+        ? null
+        : {
+            receivedAt: row.receivedAt,
+            temperatureC: row.receiptTemperatureC as number,
+            intact: row.receiptIntact as boolean,
+          },
+    deviations: row.receiptDeviations,
+    administeredAt: row.administeredAt,
+    administeredBy: row.administeredBy,
+    site: row.site,
+    destroyedAt: row.destroyedAt,
+    destructionReason: row.destructionReason,
+    recalledAt: row.recalledAt,
+    recallReason: row.recallReason,
+  };
+}

@@ -1,0 +1,95 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { ApiIdempotencyKey } from '../auth/openapi';
+import { Roles } from '../auth/roles.decorator';
+import { BatchViewDto } from '../batches/dto/batch-view.dto';
+import { ErrorResponseDto } from '../common/http/error-response.dto';
+import { AuthUser } from '../common/transaction/auth-user';
+import { UuidParam } from '../common/validation/validation';
+import { BatchDecisionsService } from './batch-decisions.service';
+import { DecideBatchDto } from './dto/decide-batch.dto';
+import { DiscardBatchDto } from './dto/discard-batch.dto';
+
+@ApiTags('quality')
+@Controller('batches/:id')
+export class BatchDecisionsController {
+  constructor(private readonly decisions: BatchDecisionsService) {}
+
+  @Post('release')
+  @HttpCode(200)
+  @Roles('qa')
+  @ApiIdempotencyKey()
+  @ApiOperation({
+    summary: 'Release or reject a culture-complete batch under an electronic signature',
+    description:
+      'The QA signer re-enters their password and states a meaning; the signature is stored with the decision and bound ' +
+      'by `recordHash` (SHA-256) to the counting QC results and final harvest as signed. Checks in order: 404; 409 ' +
+      'ALREADY_DECIDED, then 409 INVALID_TRANSITION (not CULTURE_COMPLETE); 422 SIGNATURE_INVALID; for RELEASE: 422 ' +
+      'QC_NOT_PASSED, 422 DEVIATION_OPEN, 422 SAME_PERSON (the signer recorded something on the batch), 422 DOSE_EXPIRED ' +
+      '(past final harvest + 48 h). A release sets `expiresAt`. A batch is decided once: of two concurrent decisions ' +
+      'exactly one wins.',
+  })
+  @ApiOkResponse({ type: BatchViewDto, description: 'The batch view, with `decision`' })
+  @ApiBadRequestResponse({
+    description:
+      'id not a UUID; invalid or unknown fields; reason missing for REJECT; blank meaning (VALIDATION_FAILED)',
+    type: ErrorResponseDto,
+  })
+  @ApiNotFoundResponse({ description: 'No such batch (NOT_FOUND)', type: ErrorResponseDto })
+  @ApiConflictResponse({
+    description:
+      'Decided already (ALREADY_DECIDED); not CULTURE_COMPLETE, or QC results changed while signing (INVALID_TRANSITION)',
+    type: ErrorResponseDto,
+  })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'SIGNATURE_INVALID, QC_NOT_PASSED, DEVIATION_OPEN, SAME_PERSON, DOSE_EXPIRED (in that order)',
+    type: ErrorResponseDto,
+  })
+  @ApiTooManyRequestsResponse({
+    description: 'The signer is locked out (RATE_LIMITED)',
+    type: ErrorResponseDto,
+  })
+  decide(
+    @CurrentUser() user: AuthUser,
+    @UuidParam() batchId: string,
+    @Body() dto: DecideBatchDto,
+  ): Promise<BatchViewDto> {
+    return this.decisions.decide(user, batchId, dto);
+  }
+
+  @Post('discard')
+  @HttpCode(200)
+  @Roles('qa')
+  @ApiIdempotencyKey()
+  @ApiOperation({
+    summary: 'Discard a batch that is not decided yet (RECEIVED, IN_CULTURE or CULTURE_COMPLETE)',
+  })
+  @ApiOkResponse({ type: BatchViewDto, description: 'The batch view, status DISCARDED' })
+  @ApiBadRequestResponse({
+    description: 'id not a UUID, reason missing, unknown fields (VALIDATION_FAILED)',
+    type: ErrorResponseDto,
+  })
+  @ApiNotFoundResponse({ description: 'No such batch (NOT_FOUND)', type: ErrorResponseDto })
+  @ApiConflictResponse({
+    description: 'The batch is released, rejected or discarded already (INVALID_TRANSITION)',
+    type: ErrorResponseDto,
+  })
+  discard(
+    @CurrentUser() user: AuthUser,
+    @UuidParam() batchId: string,
+    @Body() dto: DiscardBatchDto,
+  ): Promise<BatchViewDto> {
+    return this.decisions.discard(user, batchId, dto);
+  }
+}

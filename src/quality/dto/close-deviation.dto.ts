@@ -1,0 +1,24 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length, Matches } from 'class-validator';
+
+export class CloseDeviationDto {
+  @ApiProperty({
+    example: 'CO2 sensor recalibrated; cells within spec at P3 count; no product impact',
+    minLength: 1,
+    maxLength: 5000,
+    description: "The investigation's conclusion",
+  })
+  @IsString()
+  @Length(1, 5000)
+  @Matches(/\S/, { message: 'resolution must not be blank' })
+  resolution!: string;
+
+  @ApiProperty({
+    example: 'correct horse battery',
+    writeOnly: true,
+    description: "The QA signer's own password (re-authentication)",
+  })
+  @IsString()
+  @Length(1, 1024)
+  password!: string;
+}
