@@ -48,7 +48,10 @@ export class AuthGuard implements CanActivate {
     } catch {
       throw unauthenticated('The token is invalid or expired');
     }
-    const user = typeof claims.sub === 'string' && /^[0-9a-f-]{36}$/i.test(claims.sub) ? await this.users.findById(claims.sub) : null;
+    const user =
+      typeof claims.sub === 'string' && /^[0-9a-f-]{36}$/i.test(claims.sub)
+        ? await this.users.findById(claims.sub)
+        : null;
     if (!user || !user.active) throw unauthenticated('The token is invalid or the user is deactivated');
     return { id: user.id, email: user.email, name: user.name, role: user.role, clinicId: user.clinicId };
   }

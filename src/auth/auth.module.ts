@@ -1,8 +1,24 @@
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { appConfig, AppConfig } from '../../config/app.config';
+import { AuthFailuresRepository } from './auth-failures.repository';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { BootstrapAdminService } from './bootstrap-admin.service';
+import { ClinicsController } from './clinics.controller';
+import { ClinicsRepository } from './clinics.repository';
+import { ClinicsService } from './clinics.service';
+import { CredentialsService } from './credentials.service';
+import { PasswordHasher } from './password-hasher';
+import { SignatureService } from './signature.service';
+import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
 
+/**
+ * Users, clinics, login, tokens, lock-out and re-authentication. Global: every module needs the guard's
+ * collaborators, SignatureService (release, thaw witness) and the clinic lookup for scoping.
+ */
 @Global()
 @Module({
   imports: [
@@ -15,7 +31,19 @@ import { UsersRepository } from './users.repository';
       }),
     }),
   ],
-  providers: [UsersRepository],
-  exports: [JwtModule, UsersRepository],
+  controllers: [AuthController, UsersController, ClinicsController],
+  providers: [
+    UsersRepository,
+    ClinicsRepository,
+    AuthFailuresRepository,
+    PasswordHasher,
+    CredentialsService,
+    AuthService,
+    UsersService,
+    ClinicsService,
+    SignatureService,
+    BootstrapAdminService,
+  ],
+  exports: [JwtModule, UsersRepository, ClinicsRepository, SignatureService, AuthService],
 })
 export class AuthModule {}

@@ -14,6 +14,11 @@ export function canSeeClinic(user: AuthUser, clinicId: string | null): boolean {
   return user.role !== 'doctor' || (clinicId !== null && clinicId === user.clinicId);
 }
 
-export function assertClinicVisible(user: AuthUser, clinicId: string | null, entity: string, id?: string): void {
+export function assertClinicVisible(
+  user: AuthUser,
+  clinicId: string | null,
+  entity: string,
+  id?: string,
+): void {
   if (!canSeeClinic(user, clinicId)) throw notFound(entity, id);
 }

@@ -14,7 +14,10 @@ export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
   applyDecorators(
     SetMetadata(ROLES_KEY, roles),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'No, invalid or expired token, or a deactivated user (UNAUTHENTICATED)', type: ErrorResponseDto }),
+    ApiUnauthorizedResponse({
+      description: 'No, invalid or expired token, or a deactivated user (UNAUTHENTICATED)',
+      type: ErrorResponseDto,
+    }),
     ApiForbiddenResponse({ description: `Only ${roles.join(', ')} (FORBIDDEN)`, type: ErrorResponseDto }),
   );
 

@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { AuthUser } from '../common/transaction/auth-user';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../audit/canonical';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-code';
+import { SYSTEM_ACTOR } from '../common/transaction/actor';
+import { actorOf, AuthUser } from '../common/transaction/auth-user';
+import { validationFailed } from '../common/validation/validation';
+import { CredentialsService } from './credentials.service';
+import { UserRow, UsersRepository } from './users.repository';
 
 /** What a signer re-enters and states; `record` is what is signed, hashed into `recordHash`. */
 export interface SignatureRequest {
@@ -18,14 +26,64 @@ export interface Signature {
   recordHash: string;
 }
 
+/** SHA-256 (hex) over the canonical JSON of what was signed: keys sorted, dates as epoch milliseconds. */
+export function recordHashOf(record: unknown): string {
+  return createHash('sha256').update(canonicalJson(record), 'utf8').digest('hex');
+}
+
 /**
- * CONTRACT (implementation pending in the auth module): re-authenticates the signer by password.
- * A wrong password is `422 SIGNATURE_INVALID` and counts toward the lock-out like a failed login
- * (recorded in its own transaction so it survives the failed request); a locked account is `429`.
+ * Electronic signatures by re-authentication (21 CFR 11.200(a): password at each signing when signings are
+ * not one continuous session of controlled access). Failed re-entries count toward the account's lock-out
+ * like failed logins, recorded in their own transaction, so call these before or beside your command's
+ * transaction; a failure survives your transaction rolling back.
  */
 @Injectable()
 export class SignatureService {
-  async sign(_user: AuthUser, _request: SignatureRequest, _at: Date): Promise<Signature> {
-    throw new Error('SignatureService.sign is not implemented yet');
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly credentials: CredentialsService,
+  ) {}
+
+  /**
+   * Signs `record` as `user`. Checks, in order: a non-blank meaning (400 VALIDATION_FAILED, nothing counted),
+   * the account not locked (429 RATE_LIMITED), the password (422 SIGNATURE_INVALID, counted).
+   * The printed name is the user's name now, read fresh, not the one in their token.
+   */
+  async sign(user: AuthUser, request: SignatureRequest, at: Date): Promise<Signature> {
+    const meaning = typeof request.meaning === 'string' ? request.meaning.trim() : '';
+    if (meaning === '')
+      throw validationFailed([{ field: 'meaning', errors: ['meaning must state what the signature means'] }]);
+    const signer = await this.users.findById(user.id);
+    if (!signer || !signer.active)
+      throw new DomainError(ErrorCode.UNAUTHENTICATED, 'The signer is deactivated');
+    if (!(await this.credentials.checkPassword(signer, request.password, 'SIGNATURE', actorOf(user)))) {
+      throw new DomainError(ErrorCode.SIGNATURE_INVALID, 'The password does not match the signer');
+    }
+    return {
+      signerId: signer.id,
+      signerName: signer.name,
+      signerRole: signer.role,
+      meaning,
+      signedAt: at,
+      recordHash: recordHashOf(request.record),
+    };
+  }
+
+  /**
+   * Authenticates a second person on the spot (a thaw witness signs with their own password). Answers the
+   * witness's row, or null for an unknown email, a deactivated account or a wrong password; a wrong password
+   * counts as a failed signature of that account. A locked account is 429 RATE_LIMITED.
+   *
+   * @param requestedBy the signed-in user who asked for the witness, recorded as the actor of a failure
+   */
+  async authenticateOtherPerson(
+    email: string,
+    password: string,
+    requestedBy?: AuthUser,
+  ): Promise<UserRow | null> {
+    const witness = await this.users.findByEmail(email);
+    if (!witness || !witness.active) return null;
+    const actor = requestedBy ? actorOf(requestedBy) : SYSTEM_ACTOR;
+    return (await this.credentials.checkPassword(witness, password, 'SIGNATURE', actor)) ? witness : null;
   }
 }

@@ -15,8 +15,32 @@ export interface UserRow {
   createdAt: Date;
 }
 
+/** A row with the key of its keyset cursor (`created_at` to the microsecond, as PostgreSQL holds it). */
+export interface UserListRow extends UserRow {
+  cursorAt: string;
+}
+
+export interface NewUser {
+  email: string;
+  name: string;
+  role: Role;
+  clinicId: string | null;
+  passwordHash: string;
+  createdAt: Date;
+}
+
+/** The fields an administrator may change; the hash and lock-out have their own methods. */
+export interface UserChanges {
+  name: string;
+  role: Role;
+  clinicId: string | null;
+  active: boolean;
+}
+
 export const USER_COLUMNS = `id, email, name, role, clinic_id AS "clinicId", active, password_hash AS "passwordHash",
   locked_until AS "lockedUntil", created_at AS "createdAt"`;
+
+const CURSOR_AT = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"`;
 
 @Injectable()
 export class UsersRepository {
@@ -28,7 +52,91 @@ export class UsersRepository {
   }
 
   async findByEmail(email: string, manager: EntityManager = this.db.manager): Promise<UserRow | null> {
-    const rows = await manager.query<UserRow[]>(`SELECT ${USER_COLUMNS} FROM users WHERE lower(email) = lower($1)`, [email]);
+    const rows = await manager.query<UserRow[]>(
+      `SELECT ${USER_COLUMNS} FROM users WHERE lower(email) = lower($1)`,
+      [email],
+    );
     return rows[0] ?? null;
+  }
+
+  /**
+   * The user's row, locked until the transaction ends: whoever changes the account or counts its failed
+   * attempts holds it, so two processes never count past each other.
+   */
+  async findByIdForUpdate(id: string, manager: EntityManager): Promise<UserRow | null> {
+    const rows = await manager.query<UserRow[]>(
+      `SELECT ${USER_COLUMNS} FROM users WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async anyExists(manager: EntityManager = this.db.manager): Promise<boolean> {
+    const rows = await manager.query<unknown[]>('SELECT 1 FROM users LIMIT 1');
+    return rows.length > 0;
+  }
+
+  async insert(user: NewUser, manager: EntityManager): Promise<UserRow> {
+    const rows = await manager.query<UserRow[]>(
+      `INSERT INTO users (email, name, role, clinic_id, password_hash, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $6)
+       RETURNING ${USER_COLUMNS}`,
+      [user.email, user.name, user.role, user.clinicId, user.passwordHash, user.createdAt],
+    );
+    return rows[0];
+  }
+
+  async update(id: string, changes: UserChanges, at: Date, manager: EntityManager): Promise<UserRow> {
+    // TypeORM answers an UPDATE with [rows, affected count].
+    const [rows] = await manager.query<[UserRow[], number]>(
+      `UPDATE users SET name = $2, role = $3, clinic_id = $4, active = $5, updated_at = $6
+        WHERE id = $1
+       RETURNING ${USER_COLUMNS}`,
+      [id, changes.name, changes.role, changes.clinicId, changes.active, at],
+    );
+    return rows[0];
+  }
+
+  async updatePasswordHash(
+    id: string,
+    passwordHash: string,
+    at: Date,
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager.query('UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1', [
+      id,
+      passwordHash,
+      at,
+    ]);
+  }
+
+  async setLockedUntil(id: string, lockedUntil: Date, manager: EntityManager): Promise<void> {
+    await manager.query('UPDATE users SET locked_until = $2 WHERE id = $1', [id, lockedUntil]);
+  }
+
+  /**
+   * The ids of the active administrators, each row locked. Two admins demoting each other at once queue here,
+   * and the second sees the first one's change, so the last admin cannot be removed by a race.
+   */
+  async lockActiveAdmins(manager: EntityManager): Promise<string[]> {
+    const rows = await manager.query<{ id: string }[]>(
+      `SELECT id FROM users WHERE role = 'admin' AND active ORDER BY id FOR UPDATE`,
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Newest first; `after` is the cursor key of the previous page's last row. */
+  async list(
+    limit: number,
+    after: [string, string] | null,
+    manager: EntityManager = this.db.manager,
+  ): Promise<UserListRow[]> {
+    return manager.query<UserListRow[]>(
+      `SELECT ${USER_COLUMNS}, ${CURSOR_AT} FROM users
+        WHERE $1::timestamptz IS NULL OR (created_at, id) < ($1::timestamptz, $2::uuid)
+        ORDER BY created_at DESC, id DESC
+        LIMIT $3`,
+      [after?.[0] ?? null, after?.[1] ?? null, limit],
+    );
   }
 }

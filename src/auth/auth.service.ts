@@ -1,0 +1,85 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { appConfig, AppConfig } from '../../config/app.config';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-code';
+import { SYSTEM_ACTOR } from '../common/transaction/actor';
+import { actorOf, AuthUser } from '../common/transaction/auth-user';
+import { Transactions } from '../common/transaction/transactions.service';
+import { validationFailed } from '../common/validation/validation';
+import { AccessTokenClaims } from './auth.guard';
+import { CredentialsService } from './credentials.service';
+import { LoginResponseDto } from './dto/login.dto';
+import { userView } from './dto/user-view.dto';
+import { PasswordHasher } from './password-hasher';
+import { UserRow, UsersRepository } from './users.repository';
+
+/** One answer for every failed login, so it tells nobody whether an account exists or is deactivated. */
+function badCredentials(): DomainError {
+  return new DomainError(ErrorCode.UNAUTHENTICATED, 'The email or password is not correct');
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly credentials: CredentialsService,
+    private readonly hasher: PasswordHasher,
+    private readonly transactions: Transactions,
+    private readonly jwt: JwtService,
+    @Inject(appConfig.KEY) private readonly env: AppConfig,
+  ) {}
+
+  async login(email: string, password: string): Promise<LoginResponseDto> {
+    const user = await this.authenticate(email, password);
+    const claims: AccessTokenClaims = { sub: user.id };
+    const accessToken = await this.jwt.signAsync(claims);
+    return { accessToken, expiresIn: this.env.jwtTtlSeconds, user: userView(user) };
+  }
+
+  /**
+   * Checks an email and password as a login does, failures counted toward the lock-out: `401` for an
+   * unknown email, a wrong password or a deactivated user (one answer for all), `429` while locked. For
+   * callers that take credentials without a token (the queue dashboard's HTTP Basic).
+   */
+  async authenticate(email: string, password: string): Promise<UserRow> {
+    const user = await this.users.findByEmail(email);
+    if (!user) {
+      // No row to count against; the decoy check keeps the answer as slow as for a real account.
+      await this.hasher.verifyNothing(password);
+      throw badCredentials();
+    }
+    if (!user.active) {
+      await this.hasher.verifyNothing(password);
+      // A try at a deactivated account is worth a line in the trail: it may be its former owner.
+      await this.credentials.recordFailure(user.id, 'LOGIN', SYSTEM_ACTOR, 'deactivated account');
+      throw badCredentials();
+    }
+    if (!(await this.credentials.checkPassword(user, password, 'LOGIN', SYSTEM_ACTOR)))
+      throw badCredentials();
+    return user;
+  }
+
+  /**
+   * The current password is a re-authentication like a signature: wrong, it is `422 SIGNATURE_INVALID` and
+   * counts toward the lock-out. Tokens already issued stay valid until they expire.
+   */
+  async changePassword(actor: AuthUser, currentPassword: string, newPassword: string): Promise<void> {
+    if (currentPassword === newPassword) {
+      throw validationFailed([
+        { field: 'newPassword', errors: ['newPassword must differ from currentPassword'] },
+      ]);
+    }
+    const user = await this.users.findById(actor.id);
+    if (!user || !user.active) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'The user is deactivated');
+    if (!(await this.credentials.checkPassword(user, currentPassword, 'SIGNATURE', actorOf(actor)))) {
+      throw new DomainError(ErrorCode.SIGNATURE_INVALID, 'The current password is not correct');
+    }
+    const passwordHash = await this.hasher.hash(newPassword);
+    await this.transactions.run(actorOf(actor), async (tx) => {
+      await this.users.updatePasswordHash(user.id, passwordHash, tx.now, tx.manager);
+      // The trail says that it changed, never what to: no hash, old or new.
+      tx.audit({ action: 'user.password_changed', entityType: 'user', entityId: user.id });
+    });
+  }
+}

@@ -1,0 +1,47 @@
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ErrorResponseDto } from '../common/http/error-response.dto';
+import { Page, PageQuery } from '../common/pagination/pagination';
+import { AuthUser } from '../common/transaction/auth-user';
+import { ClinicsService } from './clinics.service';
+import { CurrentUser } from './current-user.decorator';
+import { ClinicPageDto, ClinicViewDto } from './dto/clinic-view.dto';
+import { CreateClinicDto } from './dto/create-clinic.dto';
+import { ApiIdempotencyKey } from './openapi';
+import { Roles } from './roles.decorator';
+
+@ApiTags('clinics')
+@Controller('clinics')
+export class ClinicsController {
+  constructor(private readonly clinics: ClinicsService) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiIdempotencyKey()
+  @ApiOperation({ summary: 'Register a clinic whose doctors use the system' })
+  @ApiCreatedResponse({ type: ClinicViewDto })
+  @ApiBadRequestResponse({
+    description: 'code not 2..16 of [A-Z0-9-], blank name, unknown fields (VALIDATION_FAILED)',
+    type: ErrorResponseDto,
+  })
+  @ApiConflictResponse({ description: 'The code is taken (DUPLICATE)', type: ErrorResponseDto })
+  create(@CurrentUser() actor: AuthUser, @Body() dto: CreateClinicDto): Promise<ClinicViewDto> {
+    return this.clinics.create(actor, dto);
+  }
+
+  @Get()
+  @Roles('admin', 'qa', 'technician')
+  @ApiOperation({ summary: 'All clinics, newest first' })
+  @ApiOkResponse({ type: ClinicPageDto })
+  @ApiBadRequestResponse({ description: 'Bad limit or cursor (VALIDATION_FAILED)', type: ErrorResponseDto })
+  list(@Query() query: PageQuery): Promise<Page<ClinicViewDto>> {
+    return this.clinics.list(query);
+  }
+}

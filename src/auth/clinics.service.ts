@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { Page, PageQuery, toPage } from '../common/pagination/pagination';
+import { actorOf, AuthUser } from '../common/transaction/auth-user';
+import { Transactions } from '../common/transaction/transactions.service';
+import { ClinicsRepository } from './clinics.repository';
+import { ClinicViewDto, clinicView } from './dto/clinic-view.dto';
+import { CreateClinicDto } from './dto/create-clinic.dto';
+import { createdAtCursor } from './list-cursor';
+
+@Injectable()
+export class ClinicsService {
+  constructor(
+    private readonly clinics: ClinicsRepository,
+    private readonly transactions: Transactions,
+  ) {}
+
+  /** A taken code is `409 DUPLICATE`, answered by the unique constraint so two racing requests agree. */
+  async create(actor: AuthUser, dto: CreateClinicDto): Promise<ClinicViewDto> {
+    const created = await this.transactions.run(actorOf(actor), async (tx) => {
+      const row = await this.clinics.insert(
+        { code: dto.code, name: dto.name, createdAt: tx.now },
+        tx.manager,
+      );
+      tx.audit({ action: 'clinic.created', entityType: 'clinic', entityId: row.id, after: clinicView(row) });
+      return row;
+    });
+    return clinicView(created);
+  }
+
+  async list(query: PageQuery): Promise<Page<ClinicViewDto>> {
+    const rows = await this.clinics.list(query.limit + 1, createdAtCursor(query.cursor));
+    return toPage(rows, query.limit, (row) => [row.cursorAt, row.id], clinicView);
+  }
+}

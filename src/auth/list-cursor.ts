@@ -1,0 +1,25 @@
+import { decodeCursor } from '../common/pagination/pagination';
+import { validationFailed } from '../common/validation/validation';
+
+const UTC_MICROS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The keyset cursor of the newest-first lists here: `[created_at to the microsecond, id]`. Checked before it
+ * reaches SQL, so a forged cursor is a 400 naming `cursor`, not a database error.
+ */
+export function createdAtCursor(cursor: string | undefined): [string, string] | null {
+  const key = decodeCursor(cursor, 2);
+  if (key === null) return null;
+  const [at, id] = key;
+  if (
+    typeof at !== 'string' ||
+    typeof id !== 'string' ||
+    !UUID.test(id) ||
+    !UTC_MICROS.test(at) ||
+    Number.isNaN(Date.parse(at))
+  ) {
+    throw validationFailed([{ field: 'cursor', errors: ['cursor is not valid'] }]);
+  }
+  return [at, id];
+}

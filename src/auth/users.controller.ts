@@ -1,0 +1,86 @@
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ErrorResponseDto } from '../common/http/error-response.dto';
+import { Page, PageQuery } from '../common/pagination/pagination';
+import { AuthUser } from '../common/transaction/auth-user';
+import { UuidParam } from '../common/validation/validation';
+import { CurrentUser } from './current-user.decorator';
+import { CreateUserDto } from './dto/create-user.dto';
+import { UpdateUserDto } from './dto/update-user.dto';
+import { UserPageDto, UserViewDto } from './dto/user-view.dto';
+import { ApiIdempotencyKey } from './openapi';
+import { Roles } from './roles.decorator';
+import { UsersService } from './users.service';
+
+@ApiTags('users')
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiIdempotencyKey()
+  @ApiOperation({ summary: 'Create a user; a doctor belongs to a clinic, CPC staff to none' })
+  @ApiCreatedResponse({ type: UserViewDto, description: 'The user, never the password or its hash' })
+  @ApiBadRequestResponse({
+    description:
+      'Invalid or unknown fields, password under 12 characters, clinicId missing for a doctor or given for another role (VALIDATION_FAILED)',
+    type: ErrorResponseDto,
+  })
+  @ApiNotFoundResponse({ description: 'clinicId names no clinic (NOT_FOUND)', type: ErrorResponseDto })
+  @ApiConflictResponse({
+    description: 'The email is taken, compared case-insensitively (DUPLICATE)',
+    type: ErrorResponseDto,
+  })
+  create(@CurrentUser() actor: AuthUser, @Body() dto: CreateUserDto): Promise<UserViewDto> {
+    return this.users.create(actor, dto);
+  }
+
+  @Get()
+  @Roles('admin')
+  @ApiOperation({ summary: 'All users, newest first; users are never deleted, only deactivated' })
+  @ApiOkResponse({ type: UserPageDto })
+  @ApiBadRequestResponse({ description: 'Bad limit or cursor (VALIDATION_FAILED)', type: ErrorResponseDto })
+  list(@Query() query: PageQuery): Promise<Page<UserViewDto>> {
+    return this.users.list(query);
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Change name, role, clinic or active',
+    description:
+      "Deactivation (`active: false`) stops the user's tokens at once; their records stay. The doctor/clinic rule must " +
+      'hold after the change (send `clinicId: null` when a doctor becomes CPC staff). The last active administrator ' +
+      'cannot be deactivated or demoted, not even by themselves: 409 INVALID_TRANSITION.',
+  })
+  @ApiOkResponse({ type: UserViewDto })
+  @ApiBadRequestResponse({
+    description:
+      'id not a UUID, invalid or unknown fields, or the result breaks the doctor/clinic rule (VALIDATION_FAILED)',
+    type: ErrorResponseDto,
+  })
+  @ApiNotFoundResponse({
+    description: 'No such user, or clinicId names no clinic (NOT_FOUND)',
+    type: ErrorResponseDto,
+  })
+  @ApiConflictResponse({
+    description: 'The change would leave no active administrator (INVALID_TRANSITION)',
+    type: ErrorResponseDto,
+  })
+  update(
+    @CurrentUser() actor: AuthUser,
+    @UuidParam() id: string,
+    @Body() dto: UpdateUserDto,
+  ): Promise<UserViewDto> {
+    return this.users.update(actor, id, dto);
+  }
+}
