@@ -16,7 +16,7 @@ import { CurrentUser } from './current-user.decorator';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { LoginDto, LoginResponseDto } from './dto/login.dto';
 import { UserViewDto } from './dto/user-view.dto';
-import { ApiIdempotencyKey } from './openapi';
+import { ApiIdempotencyKey } from '../common/http/api-idempotency-key.decorator';
 import { AnyRole, Public } from './roles.decorator';
 import { UsersService } from './users.service';
 

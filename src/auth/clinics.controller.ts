@@ -14,7 +14,7 @@ import { ClinicsService } from './clinics.service';
 import { CurrentUser } from './current-user.decorator';
 import { ClinicPageDto, ClinicViewDto } from './dto/clinic-view.dto';
 import { CreateClinicDto } from './dto/create-clinic.dto';
-import { ApiIdempotencyKey } from './openapi';
+import { ApiIdempotencyKey } from '../common/http/api-idempotency-key.decorator';
 import { Roles } from './roles.decorator';
 
 @ApiTags('clinics')

@@ -5,7 +5,7 @@ import { Transactions } from '../common/transaction/transactions.service';
 import { ClinicsRepository } from './clinics.repository';
 import { ClinicViewDto, clinicView } from './dto/clinic-view.dto';
 import { CreateClinicDto } from './dto/create-clinic.dto';
-import { createdAtCursor } from './list-cursor';
+import { createdAtCursor } from '../common/pagination/created-at-cursor';
 
 @Injectable()
 export class ClinicsService {

@@ -16,7 +16,7 @@ import { CurrentUser } from './current-user.decorator';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { UserPageDto, UserViewDto } from './dto/user-view.dto';
-import { ApiIdempotencyKey } from './openapi';
+import { ApiIdempotencyKey } from '../common/http/api-idempotency-key.decorator';
 import { Roles } from './roles.decorator';
 import { UsersService } from './users.service';
 

@@ -11,7 +11,7 @@ import { doctorClinicProblem } from './domain/doctor-clinic';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { UserViewDto, userView } from './dto/user-view.dto';
-import { createdAtCursor } from './list-cursor';
+import { createdAtCursor } from '../common/pagination/created-at-cursor';
 import { PasswordHasher } from './password-hasher';
 import { UserChanges, UserRow, UsersRepository } from './users.repository';
 

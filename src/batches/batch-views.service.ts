@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { canSeeClinic, clinicFilter } from '../auth/clinic-scope';
-import { createdAtCursor } from '../auth/list-cursor';
+import { createdAtCursor } from '../common/pagination/created-at-cursor';
 import { currentEntries } from '../common/corrections/correction';
 import { Clock } from '../common/clock/clock';
 import { notFound } from '../common/errors/domain-error';

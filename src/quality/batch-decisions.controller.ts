@@ -10,7 +10,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { ApiIdempotencyKey } from '../auth/openapi';
+import { ApiIdempotencyKey } from '../common/http/api-idempotency-key.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { BatchViewDto } from '../batches/dto/batch-view.dto';
 import { ErrorResponseDto } from '../common/http/error-response.dto';

@@ -11,7 +11,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { ApiIdempotencyKey } from '../auth/openapi';
+import { ApiIdempotencyKey } from '../common/http/api-idempotency-key.decorator';
 import { AnyRole, Roles } from '../auth/roles.decorator';
 import { ErrorResponseDto } from '../common/http/error-response.dto';
 import { Page, PageQuery } from '../common/pagination/pagination';

@@ -1,5 +1,5 @@
-import { decodeCursor } from '../common/pagination/pagination';
-import { validationFailed } from '../common/validation/validation';
+import { decodeCursor } from './pagination';
+import { validationFailed } from '../validation/validation';
 
 const UTC_MICROS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -2,7 +2,7 @@ import { ApiHeader } from '@nestjs/swagger';
 
 /**
  * Documents the optional `Idempotency-Key` header that every authenticated POST accepts (the global
- * interceptor implements it). Generic; it would move to common/ once other modules want it too.
+ * interceptor implements it). Every module's POST routes use it.
  */
 export const ApiIdempotencyKey = (): MethodDecorator =>
   ApiHeader({
