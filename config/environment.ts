@@ -32,6 +32,36 @@ export interface Environment {
   storageReviewIntervalMonths: number;
   /** argon2id memory cost; the library's default (64 MiB) in production, smaller in tests only. */
   passwordHashMemoryKib: number;
+  /** Background jobs (outbox relay, processors, sweeps): see {@link JobsSettings}. */
+  jobs: JobsSettings;
+}
+
+/**
+ * Background jobs settings (the JOBS_* variables). Defaults suit production; tests shorten the intervals so
+ * that they do not wait on BullMQ's 30-second lock and stall defaults.
+ */
+export interface JobsSettings {
+  /** How often each sweep runs: readiness every minute, storage reviews and dose expiry hourly (API.md). */
+  readinessSweepSeconds: number;
+  storageReviewSweepSeconds: number;
+  expirySweepSeconds: number;
+  /** The relay wakes on NOTIFY; this poll is the fallback when a notification is missed. */
+  outboxPollMs: number;
+  /** Outbox rows moved to the queues per relay transaction. */
+  outboxBatchSize: number;
+  /** Jobs a worker process runs at once, per queue. */
+  concurrency: number;
+  /** A job's lock: a worker that dies mid-job loses it after this long and another worker runs the job again. */
+  lockDurationMs: number;
+  /** How often workers look for jobs whose lock ran out (stalled jobs). */
+  stalledIntervalMs: number;
+  /** Attempts per job, retried with exponential backoff starting at backoffMs. */
+  attempts: number;
+  backoffMs: number;
+  /** Failed jobs kept in Redis for inspection (dashboard, GET /jobs/:name/runs/:jobId). */
+  keepFailedJobs: number;
+  /** Completed jobs kept; also the window in which a re-sent outbox event is recognised as a duplicate. */
+  keepCompletedJobs: number;
 }
 
 export class EnvironmentError extends Error {}
@@ -151,6 +181,21 @@ export function loadEnvironment(source: Source = process.env): Environment {
     boosterDoseShelfLifeHours: integer('BOOSTER_DOSE_SHELF_LIFE_HOURS', 6, 1, 720),
     storageReviewIntervalMonths: integer('STORAGE_REVIEW_INTERVAL_MONTHS', 12, 1, 120),
     passwordHashMemoryKib: integer('PASSWORD_HASH_MEMORY_KIB', 65536, 1024, 1048576),
+    // Background jobs (src/jobs); documented at the end of .env.example.
+    jobs: {
+      readinessSweepSeconds: integer('JOBS_READINESS_SWEEP_SECONDS', 60, 1, 86400),
+      storageReviewSweepSeconds: integer('JOBS_STORAGE_REVIEW_SWEEP_SECONDS', 3600, 1, 86400),
+      expirySweepSeconds: integer('JOBS_EXPIRY_SWEEP_SECONDS', 3600, 1, 86400),
+      outboxPollMs: integer('JOBS_OUTBOX_POLL_MS', 2000, 50, 60000),
+      outboxBatchSize: integer('JOBS_OUTBOX_BATCH_SIZE', 200, 1, 5000),
+      concurrency: integer('JOBS_CONCURRENCY', 4, 1, 100),
+      lockDurationMs: integer('JOBS_LOCK_DURATION_MS', 30000, 1000, 600000),
+      stalledIntervalMs: integer('JOBS_STALLED_INTERVAL_MS', 30000, 500, 600000),
+      attempts: integer('JOBS_ATTEMPTS', 8, 1, 100),
+      backoffMs: integer('JOBS_BACKOFF_MS', 1000, 10, 600000),
+      keepFailedJobs: integer('JOBS_KEEP_FAILED', 10000, 1, 1000000),
+      keepCompletedJobs: integer('JOBS_KEEP_COMPLETED', 1000, 1, 1000000),
+    },
   };
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(environment.databaseAppRole)) {
     problems.push('DATABASE_APP_ROLE must be a lower-case SQL identifier');

@@ -7,6 +7,7 @@ import { appConfig, AppConfig } from '../config/app.config';
 import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
+import { BankModule } from './bank/bank.module';
 import { BatchesModule } from './batches/batches.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
@@ -53,6 +54,7 @@ import { QualityModule } from './quality/quality.module';
     BatchesModule,
     QualityModule,
     DosesModule,
+    BankModule,
     // Flags and background jobs; JobsModule starts workers, relay and schedulers only when APP_ROLE is worker or all.
     FlagsModule,
     JobsModule,

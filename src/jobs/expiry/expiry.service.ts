@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock/clock';
+import { UNDELIVERED_DOSE_STATUSES } from '../../doses/domain/dose-state-machine';
+import { DOSE_EXPIRING_WITHIN_HOURS, FlagType } from '../../flags/domain/flag-type';
+import { FlagsService } from '../../flags/flags.service';
+import { FlagTally, subjectsToReconcile } from '../flag-tally';
+import { EvaluateJobData, FlagJobResult, JobQueueName } from '../job-names';
+import { JobMetrics } from '../job-metrics';
+import { WakeUps } from '../queues/wake-ups';
+import { ExpiryRepository } from './expiry.repository';
+
+const WINDOW_MS = DOSE_EXPIRING_WITHIN_HOURS * 3600 * 1000;
+
+/**
+ * DOSE_EXPIRING: a dose not yet administered (nor recalled, rejected or destroyed) that expires within 6 h.
+ * The flag resolves when the dose is administered, recalled or otherwise done with, or expires. Wake-ups at
+ * the window's start and at the expiry keep it on time between the hourly sweeps.
+ */
+@Injectable()
+export class ExpiryService {
+  constructor(
+    private readonly doses: ExpiryRepository,
+    private readonly flags: FlagsService,
+    private readonly wakeUps: WakeUps,
+    private readonly metrics: JobMetrics,
+    private readonly clock: Clock,
+  ) {}
+
+  async evaluateSubject(data: EvaluateJobData): Promise<FlagJobResult> {
+    const tally = new FlagTally(this.metrics);
+    for (const doseId of await this.doses.doseIdsOfSubject(data.subjectType, data.subjectId)) {
+      await this.reconcileDose(tally, doseId);
+    }
+    return tally.done();
+  }
+
+  async sweep(): Promise<FlagJobResult> {
+    const tally = new FlagTally(this.metrics);
+    const now = this.clock.now();
+    const expiring = await this.doses.liveDoseIdsExpiringBetween(now, new Date(now.getTime() + WINDOW_MS));
+    for (const doseId of subjectsToReconcile(
+      expiring,
+      await this.flags.openSubjectIds(FlagType.DOSE_EXPIRING),
+    )) {
+      await this.reconcileDose(tally, doseId);
+    }
+    return tally.done();
+  }
+
+  private async reconcileDose(tally: FlagTally, doseId: string): Promise<void> {
+    const next: { at: Date | null } = { at: null };
+    const change = await this.flags.reconcile(FlagType.DOSE_EXPIRING, doseId, async (manager, now) => {
+      const dose = await this.doses.dose(doseId, manager);
+      if (!dose) return null;
+      const expiresAt = new Date(dose.expiresAt);
+      const live = UNDELIVERED_DOSE_STATUSES.includes(dose.status);
+      const left = expiresAt.getTime() - now.getTime();
+      if (live && left > 0)
+        next.at = left > WINDOW_MS ? new Date(expiresAt.getTime() - WINDOW_MS) : expiresAt;
+      return {
+        holds: live && left > 0 && left <= WINDOW_MS,
+        details: { din: dose.din, label: dose.label, kind: dose.kind, expiresAt: expiresAt.toISOString() },
+        placement: { clinicId: dose.clinicId, batchId: dose.batchId, doseId, reviewId: null },
+      };
+    });
+    tally.add(FlagType.DOSE_EXPIRING, change);
+    if (next.at)
+      await this.wakeUps.at(JobQueueName.EXPIRY, { subjectType: 'dose', subjectId: doseId }, next.at);
+  }
+}

@@ -1,0 +1,59 @@
+import { AppRole } from '../../config/environment';
+
+/**
+ * The job queues, one per processor, under QUEUE_PREFIX. Their names are also the `:name` of
+ * `POST /jobs/:name/run` (API.md), so they never change once published.
+ */
+export enum JobQueueName {
+  READINESS = 'readiness',
+  STORAGE_REVIEW = 'storage-review',
+  EXPIRY = 'expiry',
+}
+
+export const JOB_QUEUE_NAMES: readonly JobQueueName[] = Object.values(JobQueueName);
+
+export function isJobQueueName(name: string): name is JobQueueName {
+  return (JOB_QUEUE_NAMES as readonly string[]).includes(name);
+}
+
+/** One handler per job name in each queue. */
+export enum JobName {
+  /** Re-derive the flags of one subject (an outbox event's, or a wake-up at a due time). */
+  EVALUATE = 'evaluate',
+  /** Re-derive every flag of the queue's active set (scheduled, or run on demand). */
+  SWEEP = 'sweep',
+}
+
+/** What an EVALUATE job is about: the subject of the domain event (batch, dose, QC result, review, donor ...). */
+export interface EvaluateJobData {
+  subjectType: string;
+  subjectId: string;
+  /** The outbox event that caused it, when there is one (for tracing). */
+  eventId?: number;
+  eventType?: string;
+  /** The batch, when the event's payload names it (a fallback for subjects the processor cannot place). */
+  batchId?: string;
+}
+
+export interface SweepJobData {
+  /** Who asked, for a sweep run on demand. */
+  requestedBy?: string;
+}
+
+/** What a processor reports; kept on the job (GET /jobs/:name/runs/:jobId). */
+export interface FlagJobResult {
+  evaluated: number;
+  raised: number;
+  resolved: number;
+  updated: number;
+  /** Set when the job had nothing to work on, and why (e.g. an event about a subject that is gone). */
+  skipped?: string;
+}
+
+/**
+ * APP_ROLE composition: `api` serves HTTP only (producers for on-demand runs and the dashboard, no workers,
+ * no relay, no schedulers); `worker` runs the jobs only; `all` does both.
+ */
+export function runsJobs(role: AppRole): boolean {
+  return role !== 'api';
+}

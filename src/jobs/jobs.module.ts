@@ -1,0 +1,57 @@
+import { Module } from '@nestjs/common';
+import { FlagsModule } from '../flags/flags.module';
+import { QueueDashboard } from './dashboard/queue-dashboard';
+import { DashboardAuth } from './dashboard/dashboard-auth';
+import { ExpiryProcessor } from './expiry/expiry.processor';
+import { ExpiryRepository } from './expiry/expiry.repository';
+import { ExpiryService } from './expiry/expiry.service';
+import { JobMetrics } from './job-metrics';
+import { JobsController } from './jobs.controller';
+import { JobsService } from './jobs.service';
+import { OutboxRelay } from './outbox/outbox-relay.service';
+import { OutboxRepository } from './outbox/outbox.repository';
+import { JobQueues } from './queues/job-queues';
+import { JobSchedulers } from './queues/job-schedulers.service';
+import { JobsRedis } from './queues/jobs-redis';
+import { WakeUps } from './queues/wake-ups';
+import { ReadinessProcessor } from './readiness/readiness.processor';
+import { ReadinessRepository } from './readiness/readiness.repository';
+import { ReadinessService } from './readiness/readiness.service';
+import { StorageReviewProcessor } from './storage-review/storage-review.processor';
+import { StorageReviewRepository } from './storage-review/storage-review.repository';
+import { StorageReviewService } from './storage-review/storage-review.service';
+import { JobWorkers } from './workers/job-workers.service';
+
+/**
+ * Background jobs on BullMQ: the outbox relay, the readiness, storage-review and expiry processors, their
+ * sweeps, job control for admins and the queue dashboard. PostgreSQL holds the truth and Redis only the
+ * queues. What runs depends on APP_ROLE, read at start: the producer side (on-demand runs, job states,
+ * dashboard, metrics) runs everywhere; the relay, workers and schedulers only in `worker` and `all`.
+ */
+@Module({
+  imports: [FlagsModule],
+  controllers: [JobsController],
+  providers: [
+    JobsRedis,
+    JobQueues,
+    WakeUps,
+    JobMetrics,
+    OutboxRepository,
+    OutboxRelay,
+    ReadinessRepository,
+    ReadinessService,
+    ReadinessProcessor,
+    ExpiryRepository,
+    ExpiryService,
+    ExpiryProcessor,
+    StorageReviewRepository,
+    StorageReviewService,
+    StorageReviewProcessor,
+    JobWorkers,
+    JobSchedulers,
+    JobsService,
+    DashboardAuth,
+    QueueDashboard,
+  ],
+})
+export class JobsModule {}

@@ -1,0 +1,28 @@
+import { Job, UnrecoverableError } from 'bullmq';
+import { EvaluateJobData, FlagJobResult, JobName, JobQueueName } from '../job-names';
+
+/** The handlers of one queue, one per job name. */
+export interface FlagRules {
+  evaluateSubject(data: EvaluateJobData): Promise<FlagJobResult>;
+  sweep(): Promise<FlagJobResult>;
+}
+
+/**
+ * Runs one queue's jobs: EVALUATE re-derives a subject's flags, SWEEP the active set's. A job of another name
+ * is a deployment mistake, not a transient failure, so it fails at once without retries.
+ */
+export abstract class JobProcessor {
+  abstract readonly queue: JobQueueName;
+  protected abstract readonly rules: FlagRules;
+
+  async process(job: Job): Promise<FlagJobResult> {
+    switch (job.name as JobName) {
+      case JobName.EVALUATE:
+        return this.rules.evaluateSubject(job.data as EvaluateJobData);
+      case JobName.SWEEP:
+        return this.rules.sweep();
+      default:
+        throw new UnrecoverableError(`${this.queue} has no job named "${job.name}"`);
+    }
+  }
+}

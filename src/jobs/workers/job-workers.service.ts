@@ -1,0 +1,88 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Job, Worker } from 'bullmq';
+import { hostname } from 'node:os';
+import { appConfig, AppConfig } from '../../../config/app.config';
+import { ExpiryProcessor } from '../expiry/expiry.processor';
+import { FlagJobResult, runsJobs } from '../job-names';
+import { JobMetrics } from '../job-metrics';
+import { JobQueues } from '../queues/job-queues';
+import { JobsRedis } from '../queues/jobs-redis';
+import { ReadinessProcessor } from '../readiness/readiness.processor';
+import { StorageReviewProcessor } from '../storage-review/storage-review.processor';
+import { JobProcessor } from './job-processor';
+
+/**
+ * One BullMQ worker per queue (worker role). A job's lock is renewed while it runs; a worker that dies loses
+ * it after JOBS_LOCK_DURATION_MS and another worker runs the job again, which is harmless because every job
+ * re-derives its flags from the record. Shutdown (SIGTERM, app.close()) waits for the jobs running here.
+ */
+@Injectable()
+export class JobWorkers implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('JobWorkers');
+  private readonly workers: Worker[] = [];
+  private readonly processors: JobProcessor[];
+  /** Shows in BullMQ's job records (processedBy) and in the dashboard: which process ran a job. */
+  readonly workerName = `${hostname()}-${process.pid}`;
+
+  constructor(
+    readiness: ReadinessProcessor,
+    storageReview: StorageReviewProcessor,
+    expiry: ExpiryProcessor,
+    private readonly redis: JobsRedis,
+    private readonly queues: JobQueues,
+    private readonly metrics: JobMetrics,
+    @Inject(appConfig.KEY) private readonly env: AppConfig,
+  ) {
+    this.processors = [readiness, storageReview, expiry];
+  }
+
+  onApplicationBootstrap(): void {
+    if (!runsJobs(this.env.appRole)) return;
+    this.redis.whenReady(() => void this.redis.warnUnlessNoEviction());
+    for (const processor of this.processors) this.workers.push(this.start(processor));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+  }
+
+  private start(processor: JobProcessor): Worker {
+    const { jobs } = this.env;
+    const worker = new Worker(processor.queue, (job: Job) => this.run(processor, job), {
+      connection: this.redis.workerConnection(`worker-${processor.queue}`),
+      prefix: this.env.queuePrefix,
+      name: this.workerName,
+      concurrency: jobs.concurrency,
+      lockDuration: jobs.lockDurationMs,
+      stalledInterval: jobs.stalledIntervalMs,
+      // A job whose worker died is run again; twice more is plenty before it is kept as failed for a look.
+      maxStalledCount: 2,
+      removeOnComplete: this.queues.jobOptions.removeOnComplete as { count: number; age: number },
+      removeOnFail: this.queues.jobOptions.removeOnFail as { count: number },
+    });
+    // Redis outages are reported once by JobsRedis; the worker reconnects by itself.
+    worker.on('error', (error: Error) => this.logger.debug(`${processor.queue} worker: ${error.message}`));
+    worker.on('failed', (job: Job | undefined, error: Error) => {
+      if (!job) return;
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+      this.logger.warn(
+        `${processor.queue} job ${job.id} (${job.name}) failed${final ? ' for good, kept for inspection' : ', will retry'}: ${error.message}`,
+      );
+    });
+    return worker;
+  }
+
+  private async run(processor: JobProcessor, job: Job): Promise<FlagJobResult> {
+    const stopTimer = this.metrics.jobDuration.startTimer({ queue: processor.queue, name: job.name });
+    try {
+      const result = await processor.process(job);
+      stopTimer({ outcome: 'completed' });
+      this.metrics.jobsFinished.inc({ queue: processor.queue, name: job.name, outcome: 'completed' });
+      return result;
+    } catch (error) {
+      stopTimer({ outcome: 'failed' });
+      this.metrics.jobsFinished.inc({ queue: processor.queue, name: job.name, outcome: 'failed' });
+      throw error;
+    }
+  }
+}
