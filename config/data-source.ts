@@ -7,7 +7,10 @@ import { DEFAULT_DATABASE_URL } from './environment';
  * One description of the database for the app and for the TypeORM CLI
  * (`npx typeorm -d dist/config/data-source.js migration:show`). Schema changes are migrations only.
  */
-export function dataSourceOptions(url: string, options: { appRole?: string; poolSize?: number } = {}): DataSourceOptions {
+export function dataSourceOptions(
+  url: string,
+  options: { appRole?: string; poolSize?: number } = {},
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,

@@ -124,40 +124,51 @@ export function loadEnvironment(source: Source = process.env): Environment {
       return value;
     }
     if (production) problems.push(`${name} is required when NODE_ENV=production`);
-    else warnings.push(`${name} is not set: using a random one for this process (tokens and anchors die with it)`);
+    else
+      warnings.push(
+        `${name} is not set: using a random one for this process (tokens and anchors die with it)`,
+      );
     return randomBytes(32).toString('hex');
   };
 
   const databaseUrl = text('DATABASE_URL', DEFAULT_DATABASE_URL);
-  if (!isUrl(databaseUrl, ['postgres:', 'postgresql:'])) problems.push('DATABASE_URL must be a postgres:// URL');
+  if (!isUrl(databaseUrl, ['postgres:', 'postgresql:']))
+    problems.push('DATABASE_URL must be a postgres:// URL');
   const redisUrl = text('REDIS_URL', 'redis://127.0.0.1:6379');
   if (!isUrl(redisUrl, ['redis:', 'rediss:'])) problems.push('REDIS_URL must be a redis:// URL');
 
   const jwtTtlRaw = text('JWT_TTL', '8h');
   const jwtTtlSeconds = parseDurationSeconds(jwtTtlRaw);
-  if (jwtTtlSeconds === null) problems.push(`JWT_TTL must be a duration like 8h, 30m or 3600 (got "${jwtTtlRaw}")`);
+  if (jwtTtlSeconds === null)
+    problems.push(`JWT_TTL must be a duration like 8h, 30m or 3600 (got "${jwtTtlRaw}")`);
 
   const appRole = text('APP_ROLE', 'all');
-  if (!['api', 'worker', 'all'].includes(appRole)) problems.push(`APP_ROLE must be api, worker or all (got "${appRole}")`);
+  if (!['api', 'worker', 'all'].includes(appRole))
+    problems.push(`APP_ROLE must be api, worker or all (got "${appRole}")`);
 
   const facilityFin = text('FACILITY_FIN', 'X9999');
-  if (!/^[A-Z]\d{4}$/.test(facilityFin)) problems.push(`FACILITY_FIN must be one letter and four digits (got "${facilityFin}")`);
+  if (!/^[A-Z]\d{4}$/.test(facilityFin))
+    problems.push(`FACILITY_FIN must be one letter and four digits (got "${facilityFin}")`);
   const facilityTz = text('FACILITY_TZ', 'Asia/Tokyo');
-  if (!isValidTimeZone(facilityTz)) problems.push(`FACILITY_TZ must be an IANA time zone (got "${facilityTz}")`);
+  if (!isValidTimeZone(facilityTz))
+    problems.push(`FACILITY_TZ must be an IANA time zone (got "${facilityTz}")`);
 
   const queuePrefix = text('QUEUE_PREFIX', 'cpc');
   // BullMQ builds Redis keys as prefix:queue:...; a colon in the prefix would blur that structure.
-  if (!/^[A-Za-z0-9_{}-]{1,64}$/.test(queuePrefix)) problems.push('QUEUE_PREFIX must be 1-64 characters of [A-Za-z0-9_{}-]');
+  if (!/^[A-Za-z0-9_{}-]{1,64}$/.test(queuePrefix))
+    problems.push('QUEUE_PREFIX must be 1-64 characters of [A-Za-z0-9_{}-]');
 
   const migrate = text('MIGRATE_ON_START', 'true');
-  if (!['true', 'false'].includes(migrate)) problems.push(`MIGRATE_ON_START must be true or false (got "${migrate}")`);
+  if (!['true', 'false'].includes(migrate))
+    problems.push(`MIGRATE_ON_START must be true or false (got "${migrate}")`);
 
   const email = source.BOOTSTRAP_ADMIN_EMAIL || null;
   const password = source.BOOTSTRAP_ADMIN_PASSWORD || null;
   if ((email === null) !== (password === null)) {
     problems.push('BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together');
   }
-  if (password !== null && password.length < 12) problems.push('BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters');
+  if (password !== null && password.length < 12)
+    problems.push('BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters');
 
   const environment: Environment = {
     nodeEnv,

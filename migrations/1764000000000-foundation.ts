@@ -23,7 +23,9 @@ export class Foundation1764000000000 implements MigrationInterface {
       END $$`);
     await db.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
     // Tables created by later migrations get the ordinary rights; the audit table takes them back below.
-    await db.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`);
+    await db.query(
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`,
+    );
     await db.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${role}`);
 
     await db.query(`
@@ -170,6 +172,7 @@ export class Foundation1764000000000 implements MigrationInterface {
 
 function appRole(): string {
   const role = process.env.DATABASE_APP_ROLE || 'cpc_app';
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new Error('DATABASE_APP_ROLE must be a lower-case SQL identifier');
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role))
+    throw new Error('DATABASE_APP_ROLE must be a lower-case SQL identifier');
   return role;
 }

@@ -93,7 +93,9 @@ export class BatchPath1764000010000 implements MigrationInterface {
         CONSTRAINT specifications_version_unique UNIQUE (product_type, version)
       )`);
     // One specification in force per product; older versions stay for the results judged against them.
-    await db.query(`CREATE UNIQUE INDEX specifications_one_active ON specifications (product_type) WHERE active`);
+    await db.query(
+      `CREATE UNIQUE INDEX specifications_one_active ON specifications (product_type) WHERE active`,
+    );
     await db.query(
       `INSERT INTO specifications (product_type, version, max_passage, limits) VALUES ('CULTURED_ADSC', 'ADSC-2026.1', 5, $1)`,
       [JSON.stringify(DEFAULT_LIMITS)],
@@ -141,7 +143,9 @@ export class BatchPath1764000010000 implements MigrationInterface {
     await db.query(`CREATE INDEX batches_clinic ON batches (clinic_id, created_at DESC, id)`);
     await db.query(`CREATE INDEX batches_donor ON batches (donor_id)`);
     // Sweeps look only at batches still in play; a partial index keeps that cost flat as history grows.
-    await db.query(`CREATE INDEX batches_active ON batches (status) WHERE status IN ('RECEIVED', 'IN_CULTURE', 'CULTURE_COMPLETE', 'RELEASED')`);
+    await db.query(
+      `CREATE INDEX batches_active ON batches (status) WHERE status IN ('RECEIVED', 'IN_CULTURE', 'CULTURE_COMPLETE', 'RELEASED')`,
+    );
 
     await db.query(`
       CREATE TABLE batch_isolations (
@@ -340,14 +344,30 @@ export class BatchPath1764000010000 implements MigrationInterface {
       )`);
     await db.query(`CREATE INDEX doses_batch ON doses (batch_id, formulated_at)`);
     // Doses still in play, for readiness and expiry sweeps.
-    await db.query(`CREATE INDEX doses_live ON doses (expires_at) WHERE status IN ('FORMULATED', 'DISPATCHED', 'RECEIVED')`);
+    await db.query(
+      `CREATE INDEX doses_live ON doses (expires_at) WHERE status IN ('FORMULATED', 'DISPATCHED', 'RECEIVED')`,
+    );
   }
 
   async down(db: QueryRunner): Promise<void> {
     for (const table of [
-      'doses', 'material_usages', 'material_lots', 'batch_decisions', 'deviations', 'qc_results',
-      'batch_final_harvests', 'batch_cell_counts', 'batch_passages', 'batch_isolations', 'batches',
-      'din_sequences', 'specifications', 'harvests', 'donor_screenings', 'donor_consents', 'donors',
+      'doses',
+      'material_usages',
+      'material_lots',
+      'batch_decisions',
+      'deviations',
+      'qc_results',
+      'batch_final_harvests',
+      'batch_cell_counts',
+      'batch_passages',
+      'batch_isolations',
+      'batches',
+      'din_sequences',
+      'specifications',
+      'harvests',
+      'donor_screenings',
+      'donor_consents',
+      'donors',
     ]) {
       await db.query(`DROP TABLE ${table}`);
     }

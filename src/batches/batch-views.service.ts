@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { canSeeClinic, clinicFilter } from '../auth/clinic-scope';
+import { VialRecordsService } from '../bank/vial-records.service';
 import { createdAtCursor } from '../common/pagination/created-at-cursor';
 import { currentEntries } from '../common/corrections/correction';
 import { Clock } from '../common/clock/clock';
@@ -47,6 +48,7 @@ export class BatchViewsService {
     private readonly donors: DonorsService,
     private readonly clock: Clock,
     @Inject(appConfig.KEY) private readonly env: AppConfig,
+    private readonly vialRecords: VialRecordsService,
   ) {}
 
   async view(user: AuthUser, batchId: string): Promise<BatchViewDto> {
@@ -130,6 +132,7 @@ export class BatchViewsService {
     const materialLots = await this.read.findMaterialUsages(batchId);
     const deviations = await this.read.findDeviations(batchId);
     const doses = await this.read.findDoses(batchId);
+    const vials = (await this.vialRecords.vialsOfBatches([batchId])).get(batchId) ?? [];
     return {
       batch: batchSummary(row),
       donor: {
@@ -145,8 +148,7 @@ export class BatchViewsService {
       deviations,
       decision: decisionView(row),
       doses: doses.map((dose) => lineageDose(dose, donor.code)),
-      // TODO(bank): cryopreserved vials with their boosters, once the bank module owns the vials table.
-      vials: [],
+      vials,
     };
   }
 

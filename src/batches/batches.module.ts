@@ -4,6 +4,8 @@ import { ErrorCode } from '../common/errors/error-code';
 import { DonorsModule } from '../donors/donors.module';
 import { HarvestsModule } from '../harvests/harvests.module';
 import { MaterialsModule } from '../materials/materials.module';
+// The bank's read-only vial records (lineage); VialRecordsModule imports nothing, so there is no module cycle.
+import { VialRecordsModule } from '../bank/vial-records.module';
 import { BatchReadRepository } from './batch-read.repository';
 import { BatchRecordsController } from './batch-records.controller';
 import { BatchStepsController } from './batch-steps.controller';
@@ -25,7 +27,7 @@ registerConstraintCode('batch_final_harvests_corrects_once', ErrorCode.INVALID_T
 
 /** Batches: creation with DIN, the culture steps, growth, views and lineage. Other modules call BatchesService. */
 @Module({
-  imports: [DonorsModule, HarvestsModule, MaterialsModule],
+  imports: [DonorsModule, HarvestsModule, MaterialsModule, VialRecordsModule],
   controllers: [BatchesController, BatchStepsController, BatchRecordsController],
   providers: [
     BatchesRepository,

@@ -24,7 +24,10 @@ import { runMigrations } from './migrate';
           if (applied.length) logger.log(`applied migrations: ${applied.join(', ')}`);
         }
         return {
-          ...dataSourceOptions(env.databaseUrl, { appRole: env.databaseAppRole, poolSize: env.databasePoolSize }),
+          ...dataSourceOptions(env.databaseUrl, {
+            appRole: env.databaseAppRole,
+            poolSize: env.databasePoolSize,
+          }),
           // Failed statements surface as exceptions: the filter logs what is unexpected, so TypeORM stays quiet.
           logging: false,
           // A database that is down at start is retried a few times, then the process exits non-zero.

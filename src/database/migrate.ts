@@ -9,7 +9,10 @@ const MIGRATION_LOCK_KEY = 7_310_420_001;
  * start at once, so they queue on an advisory lock and the later ones find nothing left to do.
  */
 export async function runMigrations(databaseUrl: string): Promise<string[]> {
-  const dataSource = new DataSource({ ...dataSourceOptions(databaseUrl, { poolSize: 2 }), logging: ['error'] });
+  const dataSource = new DataSource({
+    ...dataSourceOptions(databaseUrl, { poolSize: 2 }),
+    logging: ['error'],
+  });
   await dataSource.initialize();
   const runner = dataSource.createQueryRunner();
   try {

@@ -33,7 +33,7 @@ export type BankingConsentHandler = (tx: TransactionContext, change: BankingCons
  * lock; a handler that throws rolls the consent back. The same change also goes to the outbox as
  * `donor.banking_consent_changed` (see DonorsService.recordConsent) for anything that reacts later.
  *
- * TODO(bank): register the storage-review handler; until then a withdrawal is only recorded and announced.
+ * The bank registers ReviewScheduler.onBankingConsentChanged here (StorageReviewsService.onModuleInit).
  */
 @Injectable()
 export class BankingConsentHooks {

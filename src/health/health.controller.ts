@@ -14,7 +14,9 @@ export class HealthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Liveness and dependencies; 503 only when PostgreSQL is unreachable' })
   @ApiOkResponse({ schema: { example: { status: 'ok', db: 'up', redis: 'up', outboxBacklog: 0 } } })
-  @ApiServiceUnavailableResponse({ schema: { example: { status: 'down', db: 'down', redis: 'up', outboxBacklog: null } } })
+  @ApiServiceUnavailableResponse({
+    schema: { example: { status: 'down', db: 'down', redis: 'up', outboxBacklog: null } },
+  })
   async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
     const report = await this.health.report();
     if (report.db === 'down') void reply.status(503);

@@ -19,15 +19,25 @@ export class HealthService {
   ) {}
 
   async report(): Promise<HealthReport> {
-    const [backlog, redisUp] = await Promise.all([this.outboxBacklog(), this.redis?.ping() ?? Promise.resolve(false)]);
+    const [backlog, redisUp] = await Promise.all([
+      this.outboxBacklog(),
+      this.redis?.ping() ?? Promise.resolve(false),
+    ]);
     const dbUp = backlog !== null;
-    return { status: dbUp ? 'ok' : 'down', db: dbUp ? 'up' : 'down', redis: redisUp ? 'up' : 'down', outboxBacklog: backlog };
+    return {
+      status: dbUp ? 'ok' : 'down',
+      db: dbUp ? 'up' : 'down',
+      redis: redisUp ? 'up' : 'down',
+      outboxBacklog: backlog,
+    };
   }
 
   private async outboxBacklog(): Promise<number | null> {
     try {
       const rows = await withTimeout(
-        this.db.query<{ backlog: number }[]>('SELECT count(*) AS backlog FROM outbox_events WHERE sent_at IS NULL'),
+        this.db.query<{ backlog: number }[]>(
+          'SELECT count(*) AS backlog FROM outbox_events WHERE sent_at IS NULL',
+        ),
         2000,
       );
       return rows[0].backlog;

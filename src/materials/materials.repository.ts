@@ -148,7 +148,7 @@ export class MaterialsRepository {
   /**
    * The recall list in one statement: it starts from the lot's usages (the (lot_id, batch_id) index), so its
    * cost follows how often the lot was used, not how many batches exist. Batches in order of first use.
-   * TODO(bank): add each batch's vials (label, status, position) once the vials table exists.
+   * The batches' banked vials come from the bank (VialRecordsService), added by MaterialsService.usage.
    */
   async recallList(lotId: string, manager: EntityManager = this.db.manager): Promise<RecallBatchRow[]> {
     return manager.query<RecallBatchRow[]>(

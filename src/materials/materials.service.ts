@@ -7,6 +7,7 @@ import { decodeCursor, Page, toPage } from '../common/pagination/pagination';
 import { actorOf, AuthUser } from '../common/transaction/auth-user';
 import { TransactionContext, Transactions } from '../common/transaction/transactions.service';
 import { parseZonedTimestamp } from '../common/validation/past-event.validator';
+import { VialRecordsService } from '../bank/vial-records.service';
 import { validationFailed } from '../common/validation/validation';
 import { lotExpiredAt, lotExpiryInstant } from './domain/lot-expiry';
 import { CreateMaterialLotDto } from './dto/create-material-lot.dto';
@@ -55,6 +56,7 @@ export class MaterialsService {
     private readonly transactions: Transactions,
     private readonly clock: Clock,
     @Inject(appConfig.KEY) private readonly env: AppConfig,
+    private readonly vialRecords: VialRecordsService,
   ) {}
 
   async recordUsage(tx: TransactionContext, usage: MaterialUsage): Promise<UsedLot[]> {
@@ -153,7 +155,11 @@ export class MaterialsService {
     const lot = await this.lots.findById(lotId);
     if (!lot) throw notFound('Material lot', lotId);
     const batches = await this.lots.recallList(lotId);
-    return { lot: materialLotView(lot, this.clock.now()), batches: batches.map(recallBatchView) };
+    const vials = await this.vialRecords.vialsOfBatches(batches.map((batch) => batch.id));
+    return {
+      lot: materialLotView(lot, this.clock.now()),
+      batches: batches.map((batch) => recallBatchView(batch, vials.get(batch.id) ?? [])),
+    };
   }
 }
 

@@ -22,16 +22,27 @@ describe('HTTP conventions', () => {
   describe('error bodies', () => {
     it('answers 401 UNAUTHENTICATED without a token, with the contract body', async () => {
       const response = await t.http.get('/api/v1/auth/me').expect(401);
-      expect(response.body).toEqual({ statusCode: 401, code: 'UNAUTHENTICATED', message: expect.any(String), details: {} });
+      expect(response.body).toEqual({
+        statusCode: 401,
+        code: 'UNAUTHENTICATED',
+        message: expect.any(String),
+        details: {},
+      });
     });
 
     it('answers 401 for a token that is not ours', async () => {
-      const response = await t.http.get('/api/v1/auth/me').set('Authorization', 'Bearer not.a.token').expect(401);
+      const response = await t.http
+        .get('/api/v1/auth/me')
+        .set('Authorization', 'Bearer not.a.token')
+        .expect(401);
       expect(response.body.code).toBe('UNAUTHENTICATED');
     });
 
     it('answers 404 NOT_FOUND for an unknown route', async () => {
-      const response = await t.http.get('/api/v1/no-such-thing').set(...bearer(admin)).expect(404);
+      const response = await t.http
+        .get('/api/v1/no-such-thing')
+        .set(...bearer(admin))
+        .expect(404);
       expect(response.body).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
     });
 
@@ -54,27 +65,49 @@ describe('HTTP conventions', () => {
         .send({ code, name: 'Mass assignment', id: randomUUID() })
         .expect(400);
       expect(response.body.code).toBe('VALIDATION_FAILED');
-      expect(response.body.details.fields).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'id' })]));
+      expect(response.body.details.fields).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field: 'id' })]),
+      );
       expect(await clinicCount(code)).toBe(0);
     });
 
     it('names every invalid field in details', async () => {
-      const response = await t.http.post('/api/v1/clinics').set(...bearer(admin)).send({ code: 'lower case!' }).expect(400);
+      const response = await t.http
+        .post('/api/v1/clinics')
+        .set(...bearer(admin))
+        .send({ code: 'lower case!' })
+        .expect(400);
       const fields = (response.body.details.fields as { field: string }[]).map((f) => f.field);
       expect(fields).toEqual(expect.arrayContaining(['code', 'name']));
     });
 
     it('answers 400 for a path id that is not a UUID, 404 for a well-formed one that does not exist', async () => {
-      const bad = await t.http.patch('/api/v1/users/not-a-uuid').set(...bearer(admin)).send({ name: 'x' }).expect(400);
+      const bad = await t.http
+        .patch('/api/v1/users/not-a-uuid')
+        .set(...bearer(admin))
+        .send({ name: 'x' })
+        .expect(400);
       expect(bad.body.code).toBe('VALIDATION_FAILED');
-      const missing = await t.http.patch(`/api/v1/users/${randomUUID()}`).set(...bearer(admin)).send({ name: 'x' }).expect(404);
+      const missing = await t.http
+        .patch(`/api/v1/users/${randomUUID()}`)
+        .set(...bearer(admin))
+        .send({ name: 'x' })
+        .expect(404);
       expect(missing.body.code).toBe('NOT_FOUND');
     });
 
     it('answers 409 DUPLICATE when a unique constraint refuses the write', async () => {
       const code = unique('D').slice(0, 16);
-      await t.http.post('/api/v1/clinics').set(...bearer(admin)).send({ code, name: 'First' }).expect(201);
-      const response = await t.http.post('/api/v1/clinics').set(...bearer(admin)).send({ code, name: 'Second' }).expect(409);
+      await t.http
+        .post('/api/v1/clinics')
+        .set(...bearer(admin))
+        .send({ code, name: 'First' })
+        .expect(201);
+      const response = await t.http
+        .post('/api/v1/clinics')
+        .set(...bearer(admin))
+        .send({ code, name: 'Second' })
+        .expect(409);
       expect(response.body).toMatchObject({ statusCode: 409, code: 'DUPLICATE' });
       expect(await clinicCount(code)).toBe(1);
     });
@@ -105,8 +138,16 @@ describe('HTTP conventions', () => {
     it('replays the first answer for the same key and body without a second effect', async () => {
       const key = randomUUID();
       const code = unique('I').slice(0, 16);
-      const first = await t.http.post('/api/v1/clinics').set(...bearer(admin)).set('Idempotency-Key', key).send({ code, name: 'Once' });
-      const second = await t.http.post('/api/v1/clinics').set(...bearer(admin)).set('Idempotency-Key', key).send({ code, name: 'Once' });
+      const first = await t.http
+        .post('/api/v1/clinics')
+        .set(...bearer(admin))
+        .set('Idempotency-Key', key)
+        .send({ code, name: 'Once' });
+      const second = await t.http
+        .post('/api/v1/clinics')
+        .set(...bearer(admin))
+        .set('Idempotency-Key', key)
+        .send({ code, name: 'Once' });
       expect(first.status).toBe(201);
       expect(second.status).toBe(201);
       expect(second.body).toEqual(first.body);
@@ -116,8 +157,16 @@ describe('HTTP conventions', () => {
 
     it('replays a 4xx answer too', async () => {
       const key = randomUUID();
-      const first = await t.http.post('/api/v1/clinics').set(...bearer(admin)).set('Idempotency-Key', key).send({ code: '!' });
-      const second = await t.http.post('/api/v1/clinics').set(...bearer(admin)).set('Idempotency-Key', key).send({ code: '!' });
+      const first = await t.http
+        .post('/api/v1/clinics')
+        .set(...bearer(admin))
+        .set('Idempotency-Key', key)
+        .send({ code: '!' });
+      const second = await t.http
+        .post('/api/v1/clinics')
+        .set(...bearer(admin))
+        .set('Idempotency-Key', key)
+        .send({ code: '!' });
       expect(first.status).toBe(400);
       expect(second.status).toBe(400);
       expect(second.body).toEqual(first.body);
@@ -126,7 +175,12 @@ describe('HTTP conventions', () => {
     it('refuses the same key with a different body (422 IDEMPOTENCY_KEY_REUSED)', async () => {
       const key = randomUUID();
       const code = unique('R').slice(0, 16);
-      await t.http.post('/api/v1/clinics').set(...bearer(admin)).set('Idempotency-Key', key).send({ code, name: 'A' }).expect(201);
+      await t.http
+        .post('/api/v1/clinics')
+        .set(...bearer(admin))
+        .set('Idempotency-Key', key)
+        .send({ code, name: 'A' })
+        .expect(201);
       const response = await t.http
         .post('/api/v1/clinics')
         .set(...bearer(admin))
@@ -140,7 +194,12 @@ describe('HTTP conventions', () => {
       const key = randomUUID();
       const mine = unique('M').slice(0, 16);
       const theirs = unique('T').slice(0, 16);
-      await t.http.post('/api/v1/clinics').set(...bearer(admin)).set('Idempotency-Key', key).send({ code: mine, name: 'Mine' }).expect(201);
+      await t.http
+        .post('/api/v1/clinics')
+        .set(...bearer(admin))
+        .set('Idempotency-Key', key)
+        .send({ code: mine, name: 'Mine' })
+        .expect(201);
       const response = await t.http
         .post('/api/v1/clinics')
         .set(...bearer(other))
@@ -157,13 +216,23 @@ describe('HTTP conventions', () => {
       const code = unique('F').slice(0, 16);
       const body = { code, name: 'In flight' };
       // Holding a request open mid-flight is racy, so the claim row is put back to how a running request leaves it.
-      await t.http.post('/api/v1/clinics').set(...bearer(admin)).set('Idempotency-Key', key).send(body).expect(201);
+      await t.http
+        .post('/api/v1/clinics')
+        .set(...bearer(admin))
+        .set('Idempotency-Key', key)
+        .send(body)
+        .expect(201);
       await t.sql.query(
         `UPDATE idempotency_keys SET state = 'IN_FLIGHT', response_status = NULL, response_body = NULL, locked_at = now()
           WHERE user_id = $1 AND key = $2`,
         [me.id, key],
       );
-      const response = await t.http.post('/api/v1/clinics').set(...bearer(admin)).set('Idempotency-Key', key).send(body).expect(409);
+      const response = await t.http
+        .post('/api/v1/clinics')
+        .set(...bearer(admin))
+        .set('Idempotency-Key', key)
+        .send(body)
+        .expect(409);
       expect(response.body.code).toBe('IDEMPOTENCY_KEY_IN_USE');
     });
 
@@ -172,14 +241,23 @@ describe('HTTP conventions', () => {
       const me = (await t.http.get('/api/v1/auth/me').set(...bearer(admin))).body as { id: string };
       const body = { code: unique('S').slice(0, 16), name: 'Stale' };
       // A first request claimed the key 61 s ago and died before committing anything.
-      await t.http.post('/api/v1/clinics').set(...bearer(admin)).set('Idempotency-Key', key).send(body).expect(201);
+      await t.http
+        .post('/api/v1/clinics')
+        .set(...bearer(admin))
+        .set('Idempotency-Key', key)
+        .send(body)
+        .expect(201);
       await t.sql.query('DELETE FROM clinics WHERE code = $1', [body.code]);
       await t.sql.query(
         `UPDATE idempotency_keys SET state = 'IN_FLIGHT', response_status = NULL, response_body = NULL,
                 locked_at = now() - interval '61 seconds' WHERE user_id = $1 AND key = $2`,
         [me.id, key],
       );
-      const retry = await t.http.post('/api/v1/clinics').set(...bearer(admin)).set('Idempotency-Key', key).send(body);
+      const retry = await t.http
+        .post('/api/v1/clinics')
+        .set(...bearer(admin))
+        .set('Idempotency-Key', key)
+        .send(body);
       expect(retry.status).toBe(201);
       expect(retry.headers['idempotent-replayed']).toBeUndefined();
       expect(await clinicCount(body.code)).toBe(1);

@@ -39,10 +39,24 @@ export async function aPerson(http: TestAgent, role: Role, clinic?: Clinic): Pro
   const response = await http
     .post('/api/v1/users')
     .set('Authorization', `Bearer ${admin}`)
-    .send({ email, name, role, password, ...(role === 'doctor' ? { clinicId: (clinic ?? (await aClinic(http))).id } : {}) });
+    .send({
+      email,
+      name,
+      role,
+      password,
+      ...(role === 'doctor' ? { clinicId: (clinic ?? (await aClinic(http))).id } : {}),
+    });
   if (response.status !== 201) throw new Error(`user: ${response.status} ${JSON.stringify(response.body)}`);
   const user = response.body as { id: string; clinicId: string | null };
-  return { id: user.id, email, name, role, clinicId: user.clinicId, password, token: await login(http, email, password) };
+  return {
+    id: user.id,
+    email,
+    name,
+    role,
+    clinicId: user.clinicId,
+    password,
+    token: await login(http, email, password),
+  };
 }
 
 /** The cast of one journey: a clinic with its doctor, two technicians, and a QA manager. */

@@ -23,13 +23,18 @@ export interface TestApp {
  * The real application (real PostgreSQL, real Redis) on the run's database; optionally with a fixed clock
  * or other settings (e.g. another database URL).
  */
-export async function startTestApp(options: { clock?: Date; env?: Partial<Environment> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { clock?: Date; env?: Partial<Environment> } = {},
+): Promise<TestApp> {
   const clock = options.clock ? new FixedClock(options.clock) : null;
   let builder = Test.createTestingModule({ imports: [AppModule] });
   if (clock) builder = builder.overrideProvider(Clock).useValue(clock);
-  if (options.env) builder = builder.overrideProvider(appConfig.KEY).useValue({ ...loadEnvironment(), ...options.env });
+  if (options.env)
+    builder = builder.overrideProvider(appConfig.KEY).useValue({ ...loadEnvironment(), ...options.env });
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), { bufferLogs: true });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), {
+    bufferLogs: true,
+  });
   configureHttpApp(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
@@ -50,7 +55,8 @@ export async function startTestApp(options: { clock?: Date; env?: Partial<Enviro
 
 export async function login(http: TestAgent, email: string, password: string): Promise<string> {
   const response = await http.post('/api/v1/auth/login').send({ email, password });
-  if (response.status !== 200) throw new Error(`login ${email} failed: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 200)
+    throw new Error(`login ${email} failed: ${response.status} ${JSON.stringify(response.body)}`);
   return (response.body as { accessToken: string }).accessToken;
 }
 

@@ -9,12 +9,18 @@ import { ErrorCode } from '../errors/error-code';
  * `supersededBy`; views and derived values use the correcting one. DTOs of correctable entries extend this.
  */
 export class CorrectionFields {
-  @ApiPropertyOptional({ format: 'uuid', description: 'The entry this one corrects; `reason` is then required.' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The entry this one corrects; `reason` is then required.',
+  })
   @IsUUID()
   @ValidateIf((o: CorrectionFields) => o.correctsId !== undefined)
   correctsId?: string;
 
-  @ApiPropertyOptional({ description: 'Why the corrected entry was wrong (required with correctsId).', maxLength: 2000 })
+  @ApiPropertyOptional({
+    description: 'Why the corrected entry was wrong (required with correctsId).',
+    maxLength: 2000,
+  })
   @ValidateIf((o: CorrectionFields) => o.correctsId !== undefined || o.reason !== undefined)
   @IsString()
   @Length(1, 2000)
@@ -31,13 +37,21 @@ export interface CorrectableEntry {
  * Checks that `correctsId` names a current entry of the same record and kind, loaded by the caller (scoped
  * to the same batch or donor). Correcting an already corrected entry would fork history: refused.
  */
-export function assertCorrectable<T extends CorrectableEntry>(correctsId: string, target: T | null | undefined, what: string): T {
+export function assertCorrectable<T extends CorrectableEntry>(
+  correctsId: string,
+  target: T | null | undefined,
+  what: string,
+): T {
   if (!target) throw notFound(what, correctsId);
   if (target.supersededBy) {
-    throw new DomainError(ErrorCode.INVALID_TRANSITION, `This ${what} was corrected already; correct the newest entry`, {
-      correctsId,
-      supersededBy: target.supersededBy,
-    });
+    throw new DomainError(
+      ErrorCode.INVALID_TRANSITION,
+      `This ${what} was corrected already; correct the newest entry`,
+      {
+        correctsId,
+        supersededBy: target.supersededBy,
+      },
+    );
   }
   return target;
 }

@@ -32,7 +32,14 @@ const STATUS_CODES: Record<number, ErrorCode> = {
 };
 
 // Connection-level failures: the database is unreachable or going away, which is an outage (503), not a bug.
-const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
+const CONNECTION_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EPIPE',
+  'EAI_AGAIN',
+]);
 const CONNECTION_MESSAGES = [
   'Connection terminated',
   'timeout exceeded when trying to connect',
@@ -41,7 +48,11 @@ const CONNECTION_MESSAGES = [
   'connect ECONNREFUSED',
 ];
 
-export function errorBody(code: ErrorCode, message: string, details: Record<string, unknown> = {}): ErrorResponse {
+export function errorBody(
+  code: ErrorCode,
+  message: string,
+  details: Record<string, unknown> = {},
+): ErrorResponse {
   const status = ERROR_STATUS[code];
   return { status, body: { statusCode: status, code, message, details }, unexpected: false };
 }
@@ -67,7 +78,11 @@ function fromHttpException(error: HttpException): ErrorResponse {
   const status = error.getStatus();
   const code = STATUS_CODES[status];
   if (!code) {
-    return { status, body: { statusCode: status, code: 'HTTP_ERROR', message: error.message, details: {} }, unexpected: status >= 500 };
+    return {
+      status,
+      body: { statusCode: status, code: 'HTTP_ERROR', message: error.message, details: {} },
+      unexpected: status >= 500,
+    };
   }
   const message = status === 404 ? 'Not found' : error.message;
   return { ...errorBody(code, message), status, body: { statusCode: status, code, message, details: {} } };
@@ -92,11 +107,17 @@ function fromDatabaseError(error: unknown): ErrorResponse | null {
   if (sqlState.startsWith('23')) {
     const registered = constraintCode(pg.constraint);
     if (registered) return errorBody(registered, messageFor(registered), { constraint: pg.constraint });
-    if (sqlState === '23505') return errorBody(ErrorCode.DUPLICATE, 'A record with these values exists already', { constraint: pg.constraint });
-    return errorBody(ErrorCode.INVALID_TRANSITION, 'The database refused this change', { constraint: pg.constraint });
+    if (sqlState === '23505')
+      return errorBody(ErrorCode.DUPLICATE, 'A record with these values exists already', {
+        constraint: pg.constraint,
+      });
+    return errorBody(ErrorCode.INVALID_TRANSITION, 'The database refused this change', {
+      constraint: pg.constraint,
+    });
   }
   // Data exceptions: a value the database cannot hold (out of range, bad encoding) is bad input.
-  if (sqlState.startsWith('22')) return errorBody(ErrorCode.VALIDATION_FAILED, 'A value is out of range or malformed');
+  if (sqlState.startsWith('22'))
+    return errorBody(ErrorCode.VALIDATION_FAILED, 'A value is out of range or malformed');
   // Lost races that outlived the retries: the client may try again.
   if (sqlState === '40001' || sqlState === '40P01' || sqlState === '55P03') {
     return errorBody(ErrorCode.UNAVAILABLE, 'The database is busy; retry the request');

@@ -1,4 +1,11 @@
-import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  HttpStatus,
+  Inject,
+  Injectable,
+  NestInterceptor,
+} from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { createHmac } from 'node:crypto';
@@ -65,7 +72,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
           ),
           catchError((error: unknown) => {
             const { status, body } = toErrorResponse(error);
-            const settle = status < 500 ? this.keys.complete(userId, key, status, body) : this.keys.release(userId, key);
+            const settle =
+              status < 500 ? this.keys.complete(userId, key, status, body) : this.keys.release(userId, key);
             return from(settle).pipe(mergeMap(() => throwError(() => error)));
           }),
         );
@@ -78,11 +86,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const existing = await this.keys.claim(userId, key, fingerprint);
     if (!existing) return null;
     if (existing.fingerprint !== fingerprint) {
-      throw new DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was used with a different request');
+      throw new DomainError(
+        ErrorCode.IDEMPOTENCY_KEY_REUSED,
+        'This Idempotency-Key was used with a different request',
+      );
     }
-    if (existing.state === 'DONE') return new ReplayedResponse(existing.responseStatus ?? 200, existing.responseBody);
+    if (existing.state === 'DONE')
+      return new ReplayedResponse(existing.responseStatus ?? 200, existing.responseBody);
     if (existing.stale && (await this.keys.takeOver(userId, key))) return null;
-    throw new DomainError(ErrorCode.IDEMPOTENCY_KEY_IN_USE, 'A request with this Idempotency-Key is still running');
+    throw new DomainError(
+      ErrorCode.IDEMPOTENCY_KEY_IN_USE,
+      'A request with this Idempotency-Key is still running',
+    );
   }
 
   private fingerprint(request: FastifyRequest): string {

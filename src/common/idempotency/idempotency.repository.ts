@@ -32,7 +32,13 @@ export class IdempotencyRepository {
     );
     if (inserted.length > 0) return null;
     const rows = await this.db.query<
-      { fingerprint: string; state: 'IN_FLIGHT' | 'DONE'; stale: boolean; response_status: number | null; response_body: unknown }[]
+      {
+        fingerprint: string;
+        state: 'IN_FLIGHT' | 'DONE';
+        stale: boolean;
+        response_status: number | null;
+        response_body: unknown;
+      }[]
     >(
       `SELECT fingerprint, state, response_status, response_body,
               locked_at < now() - make_interval(secs => $3) AS stale
@@ -73,6 +79,9 @@ export class IdempotencyRepository {
 
   /** A 5xx is not an answer: the key is released so the client may retry with it. */
   async release(userId: string, key: string): Promise<void> {
-    await this.db.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND state = 'IN_FLIGHT'`, [userId, key]);
+    await this.db.query(
+      `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND state = 'IN_FLIGHT'`,
+      [userId, key],
+    );
   }
 }

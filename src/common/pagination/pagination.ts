@@ -38,17 +38,28 @@ export function decodeCursor(cursor: string | undefined, arity: number): (string
   if (cursor === undefined) return null;
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === arity && key.every((k) => typeof k === 'string' || typeof k === 'number')) {
+    if (
+      Array.isArray(key) &&
+      key.length === arity &&
+      key.every((k) => typeof k === 'string' || typeof k === 'number')
+    ) {
       return key;
     }
   } catch {
     // fall through to the error below
   }
-  throw new DomainError(ErrorCode.VALIDATION_FAILED, 'cursor is not valid', { fields: [{ field: 'cursor', errors: ['cursor is not valid'] }] });
+  throw new DomainError(ErrorCode.VALIDATION_FAILED, 'cursor is not valid', {
+    fields: [{ field: 'cursor', errors: ['cursor is not valid'] }],
+  });
 }
 
 /** Given `limit + 1` rows, returns the page and the cursor to the next one. */
-export function toPage<R, T>(rows: R[], limit: number, key: (row: R) => (string | number)[], view: (row: R) => T): Page<T> {
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  key: (row: R) => (string | number)[],
+  view: (row: R) => T,
+): Page<T> {
   const hasMore = rows.length > limit;
   const pageRows = hasMore ? rows.slice(0, limit) : rows;
   return {

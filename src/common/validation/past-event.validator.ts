@@ -38,7 +38,8 @@ export function IsZonedTimestamp(options?: ValidationOptions): PropertyDecorator
       options,
       validator: {
         validate: (value: unknown) => parseZonedTimestamp(value) !== null,
-        defaultMessage: (args: ValidationArguments) => `${args.property} must be an ISO 8601 timestamp with a time zone`,
+        defaultMessage: (args: ValidationArguments) =>
+          `${args.property} must be an ISO 8601 timestamp with a time zone`,
       },
     });
   };

@@ -130,7 +130,7 @@ export class RecallBatchDto {
   @ApiProperty({
     type: [Object],
     example: [],
-    description: 'Banked vials of the batch (empty until the cell bank exists)',
+    description: 'Banked vials of the batch (label, status, position, booster), from the cell bank',
   })
   vials!: unknown[];
 }
@@ -156,7 +156,6 @@ export function materialLotView(row: MaterialLotRow, now: Date): MaterialLotView
   };
 }
 
-export function recallBatchView(row: RecallBatchRow): RecallBatchDto {
-  // TODO(bank): fill vials from the vials table (label, status, position) in MaterialsRepository.recallList.
-  return { ...row, vials: [] };
+export function recallBatchView(row: RecallBatchRow, vials: unknown[] = []): RecallBatchDto {
+  return { ...row, vials };
 }
