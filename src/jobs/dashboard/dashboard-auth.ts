@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHmac, randomBytes } from 'node:crypto';
 import { isLocked } from '../../auth/domain/lockout-policy';
-import { SignatureService } from '../../auth/signature.service';
+import { AuthService } from '../../auth/auth.service';
 import { UsersRepository } from '../../auth/users.repository';
 import { Clock } from '../../common/clock/clock';
 import { DomainError } from '../../common/errors/domain-error';
@@ -12,7 +12,7 @@ const VERIFIED_FOR_MS = 60_000;
 
 /**
  * HTTP Basic for the queue dashboard (a browser sends no bearer token): an administrator's email and password,
- * checked by the auth module like any password entry, so a wrong password counts toward the account's
+ * checked by the auth module exactly like a login, so a wrong password counts toward the account's
  * lock-out (429 while locked). A verified pair is remembered briefly under an HMAC with a per-process key
  * (never the password itself), but the account is re-read on every request: deactivating, demoting or
  * locking it shuts the dashboard at once.
@@ -23,7 +23,7 @@ export class DashboardAuth {
   private readonly key = randomBytes(32);
 
   constructor(
-    private readonly signatures: SignatureService,
+    private readonly auth: AuthService,
     private readonly users: UsersRepository,
     private readonly clock: Clock,
   ) {}
@@ -43,9 +43,8 @@ export class DashboardAuth {
       if (user && user.active && user.role === 'admin' && !isLocked(user.lockedUntil, now)) return;
       this.verified.delete(fingerprint);
     }
-    // Counts a wrong password as a failed attempt and answers 429 while the account is locked.
-    const user = await this.signatures.authenticateOtherPerson(credentials.email, credentials.password);
-    if (!user) throw unauthenticated('The email or password is not correct');
+    // Exactly a login: a wrong password counts as a failed login (401), a locked account answers 429.
+    const user = await this.auth.authenticate(credentials.email, credentials.password);
     if (user.role !== 'admin')
       throw new DomainError(ErrorCode.FORBIDDEN, 'The queue dashboard is for administrators');
     this.forgetExpired(now.getTime());
