@@ -1,0 +1,122 @@
+/**
+ * When banked cells are reviewed (API.md "Storage reviews"): every N months (12 by default) from the vial's
+ * review base (its freezing, then each RETAIN decision), and when the donor's banking consent expires or is
+ * withdrawn, whichever is earlier. Months are calendar months where the CPC is (FACILITY_TZ): frozen on
+ * 31 January in Tokyo, reviewed on the last day of February, at the same wall-clock time.
+ */
+
+/** The banking part of the consent in force, as the schedule reads it. */
+export interface BankingConsentTerms {
+  banking: boolean;
+  bankingExpiresAt: Date | null;
+}
+
+export interface ReviewScheduleInput {
+  /** frozenAt, or the time of the last RETAIN decision. */
+  reviewBase: Date;
+  intervalMonths: number;
+  timeZone: string;
+  /** The donor's consent in force, or null when there is none. */
+  consent: BankingConsentTerms | null;
+  /** The command's time: the due date when there is no banking consent (due at once). */
+  at: Date;
+}
+
+/** The review date of a vial: the earlier of base + interval and the consent's expiry; `at` without consent. */
+export function nextReviewAt(input: ReviewScheduleInput): Date {
+  const { consent } = input;
+  if (consent === null || !consent.banking) return input.at;
+  const periodic = addCalendarMonths(input.reviewBase, input.intervalMonths, input.timeZone);
+  return consent.bankingExpiresAt !== null && consent.bankingExpiresAt.getTime() < periodic.getTime()
+    ? consent.bankingExpiresAt
+    : periodic;
+}
+
+/**
+ * A withdrawn banking consent makes the vial due at once (DESIGN.md rule 2), unless it was due even earlier:
+ * a withdrawal never postpones a review.
+ */
+export function dueOnWithdrawal(current: Date, withdrawnAt: Date): Date {
+  return current.getTime() <= withdrawnAt.getTime() ? current : withdrawnAt;
+}
+
+/**
+ * `at` moved by `months` calendar months in `timeZone`, keeping the local wall-clock time; a day the target
+ * month lacks (31st, 29 February) becomes that month's last day.
+ */
+export function addCalendarMonths(at: Date, months: number, timeZone: string): Date {
+  if (!Number.isInteger(months)) throw new RangeError(`months must be an integer, got ${months}`);
+  const local = wallClock(at.getTime(), timeZone);
+  const monthIndex = local.month - 1 + months;
+  const year = local.year + Math.floor(monthIndex / 12);
+  const month = ((monthIndex % 12) + 12) % 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const target = Date.UTC(
+    year,
+    month,
+    Math.min(local.day, lastDay),
+    local.hour,
+    local.minute,
+    local.second,
+    local.ms,
+  );
+  return new Date(fromWallClock(target, timeZone));
+}
+
+interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  ms: number;
+}
+
+function wallClock(at: number, timeZone: string): WallClock {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(at));
+  const part = (type: Intl.DateTimeFormatPartTypes): number =>
+    Number(parts.find((p) => p.type === type)?.value);
+  return {
+    year: part('year'),
+    month: part('month'),
+    day: part('day'),
+    hour: part('hour'),
+    minute: part('minute'),
+    second: part('second'),
+    ms: ((at % 1000) + 1000) % 1000,
+  };
+}
+
+/** How far the zone's wall clock is ahead of UTC at `at` (ms). */
+function offsetMs(at: number, timeZone: string): number {
+  const local = wallClock(at, timeZone);
+  const asUtc = Date.UTC(
+    local.year,
+    local.month - 1,
+    local.day,
+    local.hour,
+    local.minute,
+    local.second,
+    local.ms,
+  );
+  return asUtc - at;
+}
+
+/**
+ * The instant whose wall clock in `timeZone` reads `wall` (given as if it were UTC). The offset is read at the
+ * guess and again at the result, which settles it across a daylight-saving change.
+ */
+function fromWallClock(wall: number, timeZone: string): number {
+  const first = wall - offsetMs(wall, timeZone);
+  return wall - offsetMs(first, timeZone);
+}

@@ -1,0 +1,114 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { IsPastEventTime } from '../../common/validation/past-event.validator';
+import { MAX_GRID } from '../domain/storage-hierarchy';
+import { VialSummaryDto } from './vial-view.dto';
+
+export const MAX_VIALS_PER_FREEZING = 200;
+
+export class VialToFreezeDto {
+  @ApiProperty({
+    example: 5_000_000,
+    minimum: 1,
+    maximum: 1e12,
+    description: 'Viable cells in the vial, drawn from the final harvest',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(1e12)
+  cells!: number;
+
+  @ApiProperty({ format: 'uuid', example: '5f0c2a8e-1b3d-4c6e-9f7a-2b4d6e8f0a1c' })
+  @IsUUID()
+  boxId!: string;
+
+  @ApiProperty({ example: 1, minimum: 1, maximum: MAX_GRID })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_GRID)
+  row!: number;
+
+  @ApiProperty({ example: 1, minimum: 1, maximum: MAX_GRID })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_GRID)
+  col!: number;
+}
+
+export class CryopreserveDto {
+  @ApiProperty({
+    example: '2026-11-24T10:15:00+09:00',
+    description: 'When the vials went into the controlled-rate freezer; at most 5 minutes ahead',
+  })
+  @IsPastEventTime()
+  frozenAt!: string;
+
+  @ApiProperty({ example: 'CryoStor CS10', minLength: 1, maxLength: 200, description: 'Freezing medium' })
+  @IsString()
+  @Length(1, 200)
+  medium!: string;
+
+  @ApiPropertyOptional({ example: 10, minimum: 0, maximum: 100, description: 'DMSO concentration, %' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(100)
+  dmsoPct?: number;
+
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    example: ['8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e1f'],
+    description: 'Reagent lots used (cryoprotectant, medium); each must not have expired at frozenAt',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  materialLotIds?: string[];
+
+  @ApiProperty({
+    type: [VialToFreezeDto],
+    minItems: 1,
+    maxItems: MAX_VIALS_PER_FREEZING,
+    description: 'One entry per vial, each in its own free position of a box in a liquid-nitrogen tank',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_VIALS_PER_FREEZING)
+  @ValidateNested({ each: true })
+  @Type(() => VialToFreezeDto)
+  vials!: VialToFreezeDto[];
+}
+
+export class FrozenVialDto extends VialSummaryDto {}
+
+export class CryopreservationResultDto {
+  @ApiProperty({ format: 'uuid', example: '1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9' })
+  cryopreservationId!: string;
+
+  @ApiProperty({ format: 'uuid', example: '0c6f2a4e-8b1d-4e7a-a3c5-9f1e2d3c4b5a' })
+  batchId!: string;
+
+  @ApiProperty({ example: 20_000_000, description: 'Viable cells drawn from the final harvest' })
+  cellsDrawn!: number;
+
+  @ApiProperty({ type: [FrozenVialDto], description: 'status STORED, with nextReviewAt' })
+  vials!: FrozenVialDto[];
+}

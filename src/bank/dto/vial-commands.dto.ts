@@ -1,0 +1,72 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, IsNumber, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsPastEventTime } from '../../common/validation/past-event.validator';
+import { MAX_GRID } from '../domain/storage-hierarchy';
+
+export class MoveVialDto {
+  @ApiProperty({
+    format: 'uuid',
+    example: '5f0c2a8e-1b3d-4c6e-9f7a-2b4d6e8f0a1c',
+    description: 'The target box',
+  })
+  @IsUUID()
+  boxId!: string;
+
+  @ApiProperty({ example: 3, minimum: 1, maximum: MAX_GRID, description: "Within the box's rows" })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_GRID)
+  row!: number;
+
+  @ApiProperty({ example: 5, minimum: 1, maximum: MAX_GRID, description: "Within the box's cols" })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_GRID)
+  col!: number;
+
+  @ApiProperty({ example: 'Consolidating Rack A before tank maintenance', minLength: 1, maxLength: 2000 })
+  @IsString()
+  @Length(1, 2000)
+  reason!: string;
+}
+
+export class ThawVialDto {
+  @ApiProperty({ example: '2026-11-24T09:30:00+09:00', description: 'At most 5 minutes ahead' })
+  @IsPastEventTime()
+  thawedAt!: string;
+
+  @ApiProperty({
+    example: 88.5,
+    minimum: 0,
+    maximum: 100,
+    description: 'Share of cells alive after thawing, %',
+  })
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(100)
+  postThawViabilityPct!: number;
+
+  @ApiProperty({
+    example: 'qa.tanaka@cpc.example',
+    description: 'The second person (technician or qa) who witnessed the thaw',
+  })
+  @IsString()
+  @Length(1, 320)
+  witnessEmail!: string;
+
+  @ApiProperty({ example: 'witness-own-password', description: "The witness's own password (never stored)" })
+  @IsString()
+  @Length(1, 1024)
+  witnessPassword!: string;
+}
+
+export class DiscardVialDto {
+  @ApiProperty({
+    example: 'Label unreadable after tank alarm; identity cannot be assured',
+    minLength: 1,
+    maxLength: 2000,
+  })
+  @IsString()
+  @Length(1, 2000)
+  reason!: string;
+}
