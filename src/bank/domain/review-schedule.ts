@@ -1,3 +1,5 @@
+import { fromWallClock, wallClock } from '../../common/clock/facility-calendar';
+
 /**
  * When banked cells are reviewed (API.md "Storage reviews"): every N months (12 by default) from the vial's
  * review base (its freezing, then each RETAIN decision), and when the donor's banking consent expires or is
@@ -61,62 +63,4 @@ export function addCalendarMonths(at: Date, months: number, timeZone: string): D
     local.ms,
   );
   return new Date(fromWallClock(target, timeZone));
-}
-
-interface WallClock {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  ms: number;
-}
-
-function wallClock(at: number, timeZone: string): WallClock {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(at));
-  const part = (type: Intl.DateTimeFormatPartTypes): number =>
-    Number(parts.find((p) => p.type === type)?.value);
-  return {
-    year: part('year'),
-    month: part('month'),
-    day: part('day'),
-    hour: part('hour'),
-    minute: part('minute'),
-    second: part('second'),
-    ms: ((at % 1000) + 1000) % 1000,
-  };
-}
-
-/** How far the zone's wall clock is ahead of UTC at `at` (ms). */
-function offsetMs(at: number, timeZone: string): number {
-  const local = wallClock(at, timeZone);
-  const asUtc = Date.UTC(
-    local.year,
-    local.month - 1,
-    local.day,
-    local.hour,
-    local.minute,
-    local.second,
-    local.ms,
-  );
-  return asUtc - at;
-}
-
-/**
- * The instant whose wall clock in `timeZone` reads `wall` (given as if it were UTC). The offset is read at the
- * guess and again at the result, which settles it across a daylight-saving change.
- */
-function fromWallClock(wall: number, timeZone: string): number {
-  const first = wall - offsetMs(wall, timeZone);
-  return wall - offsetMs(first, timeZone);
 }

@@ -1,3 +1,5 @@
+import { wallClock } from '../../common/clock/facility-calendar';
+
 /**
  * ISBT 128 Donation Identification Number (DIN): facility identification number (one letter, four
  * digits), two-digit year, six-digit sequence per facility and year. One harvest is one donation, so one
@@ -76,13 +78,7 @@ export function parseDinInput(input: string): { din: string; check: string | nul
 
 /** The two-digit year of `date` on the facility's calendar (a DIN's year follows the local new year). */
 export function dinYear(date: Date, timeZone: string): number {
-  const year = new Intl.DateTimeFormat('en-US-u-ca-gregory', { timeZone, year: 'numeric' })
-    .formatToParts(date)
-    .find((part) => part.type === 'year');
-  if (!year) {
-    throw new RangeError(`No year for ${date.toISOString()} in ${timeZone}`);
-  }
-  return Number(year.value) % 100;
+  return wallClock(date.getTime(), timeZone).year % 100;
 }
 
 function pad(value: number, width: number): string {

@@ -1,3 +1,4 @@
+import { startOfDay } from '../../common/clock/facility-calendar';
 import { parseZonedTimestamp } from '../../common/validation/past-event.validator';
 
 /**
@@ -35,39 +36,4 @@ function calendarDate(value: string): { year: number; month: number; day: number
   if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day)
     return null;
   return { year, month, day };
-}
-
-/**
- * Local midnight of the given day (day may overflow the month; Date.UTC carries it) in `timeZone`. The zone's
- * offset is read at the guess and again at the result, which settles it across a daylight-saving change.
- */
-function startOfDay(year: number, month: number, day: number, timeZone: string): Date {
-  const wallClock = Date.UTC(year, month - 1, day);
-  const first = wallClock - offsetMs(wallClock, timeZone);
-  return new Date(wallClock - offsetMs(first, timeZone));
-}
-
-/** How far the zone's wall clock is ahead of UTC at `at` (ms). */
-function offsetMs(at: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(at));
-  const part = (type: Intl.DateTimeFormatPartTypes): number =>
-    Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(
-    part('year'),
-    part('month') - 1,
-    part('day'),
-    part('hour'),
-    part('minute'),
-    part('second'),
-  );
-  return wall - (at - (((at % 1000) + 1000) % 1000));
 }
