@@ -50,5 +50,9 @@ const ZONED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?
 export function parseZonedTimestamp(value: unknown): Date | null {
   if (typeof value !== 'string' || !ZONED.test(value)) return null;
   const at = new Date(value);
-  return Number.isNaN(at.getTime()) ? null : at;
+  if (Number.isNaN(at.getTime())) return null;
+  // Date rolls 30 February over into March; a record with an impossible date is a typing error.
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth ? at : null;
 }
