@@ -1,0 +1,54 @@
+/**
+ * How big and how long. The full run holds the design to DESIGN.md's numbers at ten years of data; the quick
+ * run (CI) uses small data and short loads to prove every scenario still runs, and judges nothing.
+ */
+export interface BenchConfig {
+  quick: boolean;
+  scale: {
+    /** Finished batches of the past ten years. */
+    historical: number;
+    /** Batches in play (all stages; 40 % in culture). */
+    active: number;
+    clinics: number;
+    /** Audit entries generated for the history (the load adds its own on top). */
+    auditEntries: number;
+  };
+  /** Seconds of each throughput load (pgbench, the cell-count load). */
+  loadSeconds: number;
+  /** Seconds of warm-up before a measured HTTP load (JIT, pools, caches). */
+  warmupSeconds: number;
+  /** Seconds of each look-up load. */
+  lookupSeconds: number;
+  /** Concurrent clients of the write load and of pgbench (DESIGN.md: 8). */
+  writeClients: number;
+  /** Measured runs of the readiness sweep at each size (after one warm-up run). */
+  sweepRuns: number;
+  /** Requests per recall list measured. */
+  recallRequests: number;
+}
+
+export function configFrom(argv: readonly string[]): BenchConfig {
+  const quick = argv.includes('--quick');
+  if (quick) {
+    return {
+      quick,
+      scale: { historical: 2_000, active: 50, clinics: 3, auditEntries: 2_000 },
+      loadSeconds: 2,
+      warmupSeconds: 1,
+      lookupSeconds: 1,
+      writeClients: 8,
+      sweepRuns: 1,
+      recallRequests: 5,
+    };
+  }
+  return {
+    quick,
+    scale: { historical: 1_000_000, active: 1_000, clinics: 20, auditEntries: 1_000_000 },
+    loadSeconds: 20,
+    warmupSeconds: 5,
+    lookupSeconds: 10,
+    writeClients: 8,
+    sweepRuns: 5,
+    recallRequests: 50,
+  };
+}
