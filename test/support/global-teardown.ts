@@ -17,7 +17,8 @@ export default async function globalTeardown(): Promise<void> {
   await dropQueueKeys(process.env.REDIS_URL as string, process.env.QUEUE_PREFIX as string);
 }
 
-async function dropQueueKeys(redisUrl: string, prefix: string): Promise<void> {
+/** Removes a run's (or a private database's) BullMQ keys from Redis. */
+export async function dropQueueKeys(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, {
     lazyConnect: true,
     maxRetriesPerRequest: 1,

@@ -8,6 +8,7 @@ import { Environment, loadEnvironment } from '../../config/environment';
 import { AppModule } from '../../src/app.module';
 import { Clock, FixedClock } from '../../src/common/clock/clock';
 import { configureHttpApp, createFastifyAdapter } from '../../src/http-app';
+import { dropQueueKeys } from './global-teardown';
 import { TEST_ADMIN } from './test-env';
 
 export interface TestApp {
@@ -138,29 +139,7 @@ export async function aPrivateDatabase(): Promise<PrivateDatabase> {
       } finally {
         await client.end();
       }
-      await dropRedisKeys(queuePrefix);
+      await dropQueueKeys(process.env.REDIS_URL as string, queuePrefix);
     },
   };
-}
-
-async function dropRedisKeys(prefix: string): Promise<void> {
-  const { default: Redis } = await import('ioredis');
-  const redis = new Redis(process.env.REDIS_URL as string, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-  });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } catch {
-    // Redis being down is not the test's concern; the run's teardown or a flush removes the keys.
-  } finally {
-    redis.disconnect();
-  }
 }
