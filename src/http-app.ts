@@ -16,7 +16,9 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
  * so the tests exercise the real prefix, pipes, filter, limits and docs.
  */
 export async function createHttpApp(): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createFastifyAdapter(), { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createFastifyAdapter(), {
+    bufferLogs: true,
+  });
   configureHttpApp(app);
   return app;
 }
@@ -54,7 +56,11 @@ export function configureHttpApp(app: NestFastifyApplication): void {
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.httpDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
       reply.elapsedTime / 1000,
     );
   });
