@@ -67,41 +67,19 @@ export class Transactions {
   async run<T>(actor: Actor, work: (tx: TransactionContext) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.runOnce(actor, work);
+        return await this.dataSource.transaction(async (manager) => {
+          const tx = new TransactionContext(manager, actor, this.clock.now());
+          const result = await work(tx);
+          await this.writeOutbox(tx);
+          await this.appendAudit(tx);
+          return result;
+        });
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (!code || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw error;
         this.logger.warn(`transaction retry ${attempt}/${MAX_ATTEMPTS - 1} after ${code}`);
         await sleep(Math.random() * 20 * attempt);
       }
-    }
-  }
-
-  private async runOnce<T>(actor: Actor, work: (tx: TransactionContext) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as PgClient;
-    let open = false;
-    try {
-      await runner.startTransaction();
-      open = true;
-      const tx = new TransactionContext(runner.manager, actor, this.clock.now());
-      const result = await work(tx);
-      await this.writeOutbox(tx);
-      // The audit append takes the chain's lock, held until COMMIT. Sending the appends and the COMMIT as one
-      // simple query saves the round trip during which every other writer would wait on that lock (the
-      // benchmark measured it as the API's bottleneck). Literals are escaped by the driver.
-      const statements = this.auditStatements(tx).map(
-        (canonical) => `SELECT audit_append(${client.escapeLiteral(canonical)})`,
-      );
-      await client.query([...statements, 'COMMIT'].join(';\n'));
-      open = false;
-      return result;
-    } catch (error) {
-      // After a failed statement the server has aborted the transaction (or, if COMMIT itself failed, ended it).
-      if (open) await runner.rollbackTransaction().catch(() => undefined);
-      throw error;
-    } finally {
-      await runner.release();
     }
   }
 
@@ -114,10 +92,9 @@ export class Transactions {
     }
   }
 
-  /** The canonical text of each audit entry the command wrote, stamped with the command's time and actor. */
-  private auditStatements(tx: TransactionContext): string[] {
-    return tx.auditEntries.map((entry) =>
-      canonicalText({
+  private async appendAudit(tx: TransactionContext): Promise<void> {
+    for (const entry of tx.auditEntries) {
+      const canonical = canonicalText({
         at: tx.now.getTime(),
         actorId: tx.actor.id,
         actorRole: tx.actor.role,
@@ -127,15 +104,10 @@ export class Transactions {
         before: entry.before ?? null,
         after: entry.after ?? null,
         reason: entry.reason ?? null,
-      }),
-    );
+      });
+      await tx.manager.query('SELECT seq FROM audit_append($1)', [canonical]);
+    }
   }
-}
-
-/** The part of node-postgres's client used to send the final statements in one round trip. */
-interface PgClient {
-  escapeLiteral(value: string): string;
-  query(sql: string): Promise<unknown>;
 }
 
 function sleep(ms: number): Promise<void> {
