@@ -1,4 +1,6 @@
+import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { appConfig, AppConfig } from '../../config/app.config';
 import { FlagsModule } from '../flags/flags.module';
 import { QueueDashboard } from './dashboard/queue-dashboard';
 import { DashboardAuth } from './dashboard/dashboard-auth';
@@ -10,9 +12,11 @@ import { JobsController } from './jobs.controller';
 import { JobsService } from './jobs.service';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 import { OutboxRepository } from './outbox/outbox.repository';
-import { JobQueues } from './queues/job-queues';
+import { JOB_QUEUE_NAMES } from './job-names';
+import { defaultJobOptions, JobQueues } from './queues/job-queues';
 import { JobSchedulers } from './queues/job-schedulers.service';
 import { JobsRedis } from './queues/jobs-redis';
+import { JobsRedisModule } from './queues/jobs-redis.module';
 import { WakeUps } from './queues/wake-ups';
 import { ReadinessProcessor } from './readiness/readiness.processor';
 import { ReadinessRepository } from './readiness/readiness.repository';
@@ -29,10 +33,24 @@ import { JobWorkers } from './workers/job-workers.service';
  * dashboard, metrics) runs everywhere; the relay, workers and schedulers only in `worker` and `all`.
  */
 @Module({
-  imports: [FlagsModule],
+  imports: [
+    FlagsModule,
+    JobsRedisModule,
+    // The queues (producer side) through @nestjs/bullmq. They share the JobsRedis producer connection, which
+    // fails fast (no offline queue, one try per command): nothing on the HTTP path may wait on Redis.
+    BullModule.forRootAsync({
+      imports: [JobsRedisModule],
+      inject: [JobsRedis, appConfig.KEY],
+      useFactory: (redis: JobsRedis, env: AppConfig) => ({
+        connection: redis.producer,
+        prefix: env.queuePrefix,
+        defaultJobOptions: defaultJobOptions(env),
+      }),
+    }),
+    BullModule.registerQueue(...JOB_QUEUE_NAMES.map((name) => ({ name }))),
+  ],
   controllers: [JobsController],
   providers: [
-    JobsRedis,
     JobQueues,
     WakeUps,
     JobMetrics,

@@ -1,3 +1,4 @@
+import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DefaultJobOptions, Job, JobsOptions, Queue } from 'bullmq';
 import { appConfig, AppConfig } from '../../../config/app.config';
@@ -16,6 +17,22 @@ export class QueuesUnavailableError extends Error {
 /** How long a queue command may take before the caller gives up (Redis hung, not down). */
 const COMMAND_TIMEOUT_MS = 3000;
 
+/**
+ * The options every job gets unless it says otherwise: BullModule.forRootAsync gives them to the queues, and
+ * the schedulers and workers read them from {@link JobQueues.jobOptions}.
+ */
+export function defaultJobOptions(env: AppConfig): DefaultJobOptions {
+  const { jobs } = env;
+  return {
+    attempts: jobs.attempts,
+    backoff: { type: 'exponential', delay: jobs.backoffMs },
+    // Completed jobs are kept a while so that an outbox event re-sent after a relay crash (same job id) is
+    // recognised and not run twice; failed ones are kept for inspection.
+    removeOnComplete: { count: jobs.keepCompletedJobs, age: 24 * 3600 },
+    removeOnFail: { count: jobs.keepFailedJobs },
+  };
+}
+
 export interface QueuedJob {
   name: JobName;
   data: object;
@@ -32,25 +49,26 @@ export class JobQueues implements OnApplicationShutdown {
   private readonly queues = new Map<JobQueueName, Queue>();
   readonly jobOptions: DefaultJobOptions;
 
+  /**
+   * The queues are created by BullModule (forRootAsync in JobsModule: the JobsRedis producer connection,
+   * QUEUE_PREFIX and {@link defaultJobOptions}; registerQueue for each name); this class only adds the
+   * fail-fast calls on top.
+   */
   constructor(
     private readonly redis: JobsRedis,
     @Inject(appConfig.KEY) env: AppConfig,
+    @InjectQueue(JobQueueName.READINESS) readiness: Queue,
+    @InjectQueue(JobQueueName.STORAGE_REVIEW) storageReview: Queue,
+    @InjectQueue(JobQueueName.EXPIRY) expiry: Queue,
   ) {
-    const { jobs } = env;
-    this.jobOptions = {
-      attempts: jobs.attempts,
-      backoff: { type: 'exponential', delay: jobs.backoffMs },
-      // Completed jobs are kept a while so that an outbox event re-sent after a relay crash (same job id) is
-      // recognised and not run twice; failed ones are kept for inspection.
-      removeOnComplete: { count: jobs.keepCompletedJobs, age: 24 * 3600 },
-      removeOnFail: { count: jobs.keepFailedJobs },
+    this.jobOptions = defaultJobOptions(env);
+    const injected: Record<JobQueueName, Queue> = {
+      [JobQueueName.READINESS]: readiness,
+      [JobQueueName.STORAGE_REVIEW]: storageReview,
+      [JobQueueName.EXPIRY]: expiry,
     };
     for (const name of JOB_QUEUE_NAMES) {
-      const queue = new Queue(name, {
-        connection: redis.producer,
-        prefix: env.queuePrefix,
-        defaultJobOptions: this.jobOptions,
-      });
+      const queue = injected[name];
       // Connection errors are reported once by JobsRedis; without a listener BullMQ prints each one.
       queue.on('error', () => undefined);
       this.queues.set(name, queue);
@@ -98,6 +116,10 @@ export class JobQueues implements OnApplicationShutdown {
     );
   }
 
+  /**
+   * BullModule closes its queues on shutdown as well; Queue.close() is idempotent, and closing here keeps the
+   * order of shutdown independent of which module Nest reaches first.
+   */
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(
       this.all().map((queue) =>

@@ -15,6 +15,12 @@ import { JobProcessor } from './job-processor';
  * One BullMQ worker per queue (worker role). A job's lock is renewed while it runs; a worker that dies loses
  * it after JOBS_LOCK_DURATION_MS and another worker runs the job again, which is harmless because every job
  * re-derives its flags from the record. Shutdown (SIGTERM, app.close()) waits for the jobs running here.
+ *
+ * The workers stay on bullmq's own Worker rather than @nestjs/bullmq's @Processor/WorkerHost: @nestjs/bullmq
+ * starts a worker for every @Processor provider it finds, with the options given to the decorator (fixed at
+ * import, so not JOBS_* from the validated config) and, by default, the queue's connection (the fail-fast
+ * producer, which a worker's blocking commands cannot use). Starting them only for APP_ROLE worker/all, on
+ * their own `maxRetriesPerRequest: null` connections, is plainer here.
  */
 @Injectable()
 export class JobWorkers implements OnApplicationBootstrap, OnModuleDestroy {
