@@ -11,7 +11,6 @@ import { BankModule } from './bank/bank.module';
 import { BatchesModule } from './batches/batches.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
-import { IdempotencyRepository } from './common/idempotency/idempotency.repository';
 import { DatabaseModule } from './database/database.module';
 import { DonorsModule } from './donors/donors.module';
 import { DosesModule } from './doses/doses.module';
@@ -64,7 +63,6 @@ import { QualityModule } from './quality/quality.module';
     JobsModule,
   ],
   providers: [
-    IdempotencyRepository,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },

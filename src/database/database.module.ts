@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { dataSourceOptions } from '../../config/data-source';
 import { Clock } from '../common/clock/clock';
+import { IdempotencyRepository } from '../common/idempotency/idempotency.repository';
 import { Transactions } from '../common/transaction/transactions.service';
 import { ensureDatabaseExists } from './ensure-database';
 import { runMigrations } from './migrate';
@@ -37,7 +38,7 @@ import { runMigrations } from './migrate';
       },
     }),
   ],
-  providers: [Clock, Transactions],
-  exports: [Clock, Transactions],
+  providers: [Clock, Transactions, IdempotencyRepository],
+  exports: [Clock, Transactions, IdempotencyRepository],
 })
 export class DatabaseModule {}

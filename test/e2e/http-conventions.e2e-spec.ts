@@ -263,6 +263,33 @@ describe('HTTP conventions', () => {
       expect(await clinicCount(body.code)).toBe(1);
     });
 
+    it('keeps keys at least 24 h, and the hourly expiry sweep forgets them after 48 h', async () => {
+      const me = (await t.http.get('/api/v1/auth/me').set(...bearer(admin))).body as { id: string };
+      const [young, old] = [randomUUID(), randomUUID()];
+      for (const [key, age] of [
+        [young, '25 hours'],
+        [old, '49 hours'],
+      ]) {
+        await t.sql.query(
+          `INSERT INTO idempotency_keys (user_id, key, fingerprint, state, locked_at, response_status, created_at)
+           VALUES ($1, $2, 'f', 'DONE', now(), 201, now() - $3::interval)`,
+          [me.id, key, age],
+        );
+      }
+      const run = await t.http
+        .post('/api/v1/jobs/expiry/run')
+        .set(...bearer(admin))
+        .expect(202);
+      const jobId = (run.body as { jobId: string }).jobId;
+      for (let tries = 0; tries < 100; tries++) {
+        const state = await t.http.get(`/api/v1/jobs/expiry/runs/${jobId}`).set(...bearer(admin));
+        if ((state.body as { state: string }).state === 'completed') break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const left = await t.sql.query('SELECT key FROM idempotency_keys WHERE key = ANY($1)', [[young, old]]);
+      expect(left.rows.map((row: { key: string }) => row.key)).toEqual([young]);
+    });
+
     it('never stores a password with a saved request or response', async () => {
       const key = randomUUID();
       const password = `secret-${randomUUID()}`;

@@ -12,6 +12,8 @@ export interface StoredKey {
 
 /** A key whose first request died unanswered is free again after this long. */
 const STALE_AFTER_SECONDS = 60;
+/** Keys live at least 24 h (API.md); they are purged a day after that. */
+export const KEY_RETENTION_HOURS = 48;
 
 /**
  * Idempotency keys live in PostgreSQL so every API process sees the same keys. They are bookkeeping of the
@@ -83,5 +85,14 @@ export class IdempotencyRepository {
       `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND state = 'IN_FLIGHT'`,
       [userId, key],
     );
+  }
+
+  /** Forgets keys past their retention; answers how many. Run by the hourly expiry sweep. */
+  async purgeExpired(now: Date): Promise<number> {
+    const [, removed] = await this.db.query<[unknown[], number]>(
+      `DELETE FROM idempotency_keys WHERE created_at < $1::timestamptz - make_interval(hours => $2)`,
+      [now.toISOString(), KEY_RETENTION_HOURS],
+    );
+    return removed;
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
+import { IdempotencyRepository } from '../../common/idempotency/idempotency.repository';
 import { UNDELIVERED_DOSE_STATUSES } from '../../doses/domain/dose-state-machine';
 import { DOSE_EXPIRING_WITHIN_HOURS, FlagType } from '../../flags/domain/flag-type';
 import { FlagsService } from '../../flags/flags.service';
@@ -24,6 +25,7 @@ export class ExpiryService {
     private readonly wakeUps: WakeUps,
     private readonly metrics: JobMetrics,
     private readonly clock: Clock,
+    private readonly idempotencyKeys: IdempotencyRepository,
   ) {}
 
   async evaluateSubject(data: EvaluateJobData): Promise<FlagJobResult> {
@@ -37,6 +39,8 @@ export class ExpiryService {
   async sweep(): Promise<FlagJobResult> {
     const tally = new FlagTally(this.metrics);
     const now = this.clock.now();
+    // Expired Idempotency-Keys go with the hourly expiry sweep too, so the table holds about two days of keys.
+    await this.idempotencyKeys.purgeExpired(now);
     const expiring = await this.doses.liveDoseIdsExpiringBetween(now, new Date(now.getTime() + WINDOW_MS));
     for (const doseId of subjectsToReconcile(
       expiring,
