@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, IntersectionType } from '@nestjs/swagger';
+import { FinalHarvestGrowthDto, PassageGrowthDto } from './batch-view.dto';
 import { BatchStatus } from '../domain/batch-state-machine';
 
 const DATE_TIME = { type: String, format: 'date-time' } as const;
@@ -67,36 +68,8 @@ export class IsolationResultDto {
   recordedAt!: Date;
 }
 
-export class PassageResultDto extends RecordedEntryDto {
-  @ApiProperty({ example: 1 })
-  passageNumber!: number;
-
-  @ApiProperty({ ...DATE_TIME, example: '2026-11-07T00:00:00.000Z' })
-  performedAt!: Date;
-
-  @ApiProperty({ example: 1_600_000 })
-  cellsHarvested!: number;
-
-  @ApiProperty({ example: 400_000 })
-  cellsSeeded!: number;
-
-  @ApiProperty({ example: 94 })
-  viabilityPct!: number;
-
-  @ApiProperty({ example: 4, description: 'log2(cellsHarvested / previous seeding)' })
-  populationDoublings!: number;
-
-  @ApiProperty({ example: 4 })
-  cumulativePopulationDoublings!: number;
-
-  @ApiProperty({
-    example: 30,
-    nullable: true,
-    type: Number,
-    description: 'Hours of the interval / PD; null when PD <= 0',
-  })
-  doublingTimeHours!: number | null;
-}
+/** The passage as recorded, with the growth it yields (the same shape the batch view lists). */
+export class PassageResultDto extends IntersectionType(RecordedEntryDto, PassageGrowthDto) {}
 
 export class CellCountResultDto extends RecordedEntryDto {
   @ApiProperty({ example: 1, description: 'The passage the count was taken in' })
@@ -115,28 +88,5 @@ export class CellCountResultDto extends RecordedEntryDto {
   method!: string | null;
 }
 
-export class FinalHarvestResultDto extends RecordedEntryDto {
-  @ApiProperty({ ...DATE_TIME, example: '2026-11-24T00:30:00.000Z' })
-  performedAt!: Date;
-
-  @ApiProperty({ example: 200_000_000 })
-  totalCells!: number;
-
-  @ApiProperty({ example: 90 })
-  viabilityPct!: number;
-
-  @ApiProperty({
-    example: 180_000_000,
-    description: 'Viable cells yielded: floor(totalCells * viabilityPct / 100)',
-  })
-  viableCells!: number;
-
-  @ApiProperty({ example: 3.2 })
-  populationDoublings!: number;
-
-  @ApiProperty({ example: 11 })
-  cumulativePopulationDoublings!: number;
-
-  @ApiProperty({ example: 40, nullable: true, type: Number })
-  doublingTimeHours!: number | null;
-}
+/** The final harvest as recorded, with the growth of its interval and the viable cells it yields. */
+export class FinalHarvestResultDto extends IntersectionType(RecordedEntryDto, FinalHarvestGrowthDto) {}
