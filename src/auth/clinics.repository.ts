@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { CREATED_AT_CURSOR_SQL } from '../common/pagination/created-at-cursor';
 
 export interface ClinicRow {
   id: string;
@@ -14,7 +15,7 @@ export interface ClinicListRow extends ClinicRow {
 }
 
 const CLINIC_COLUMNS = `id, code, name, created_at AS "createdAt"`;
-const CURSOR_AT = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"`;
+const CURSOR_AT = CREATED_AT_CURSOR_SQL;
 
 @Injectable()
 export class ClinicsRepository {

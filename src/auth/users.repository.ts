@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Role } from '../common/transaction/actor';
+import { CREATED_AT_CURSOR_SQL } from '../common/pagination/created-at-cursor';
 
 export interface UserRow {
   id: string;
@@ -40,7 +41,7 @@ export interface UserChanges {
 export const USER_COLUMNS = `id, email, name, role, clinic_id AS "clinicId", active, password_hash AS "passwordHash",
   locked_until AS "lockedUntil", created_at AS "createdAt"`;
 
-const CURSOR_AT = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"`;
+const CURSOR_AT = CREATED_AT_CURSOR_SQL;
 
 @Injectable()
 export class UsersRepository {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ScreeningMarker, ScreeningResult } from './domain/screening-status';
+import { CREATED_AT_CURSOR_SQL } from '../common/pagination/created-at-cursor';
 
 export type Sex = 'F' | 'M' | 'X';
 
@@ -89,7 +90,7 @@ export interface DonorListFilter {
 
 const DONOR_COLUMNS = `id, code, clinic_id AS "clinicId", external_ref AS "externalRef", birth_year AS "birthYear", sex,
   created_by AS "createdBy", created_at AS "createdAt"`;
-const CURSOR_AT = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"`;
+const CURSOR_AT = CREATED_AT_CURSOR_SQL;
 const SCREENING_COLUMNS = `id, donor_id AS "donorId", marker, result, tested_at AS "testedAt", corrects_id AS "correctsId",
   superseded_by AS "supersededBy", reason, recorded_by AS "recordedBy", recorded_by_role AS "recordedByRole",
   recorded_at AS "recordedAt"`;

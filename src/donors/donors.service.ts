@@ -6,11 +6,10 @@ import { canSeeClinic, clinicFilter } from '../auth/clinic-scope';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { DomainEvent } from '../common/events/domain-events';
-import { decodeCursor, Page, toPage } from '../common/pagination/pagination';
+import { Page, toPage } from '../common/pagination/pagination';
 import { actorOf, AuthUser } from '../common/transaction/auth-user';
 import { TransactionContext, Transactions } from '../common/transaction/transactions.service';
 import { FieldError, validationFailed } from '../common/validation/validation';
-import { parseZonedTimestamp } from '../common/validation/past-event.validator';
 import { BankingConsentChange, BankingConsentHooks } from './banking-consent-hooks';
 import {
   bankingConsentInForce,
@@ -33,11 +32,10 @@ import {
 import { ListDonorsQuery } from './dto/list-donors.query';
 import { RecordScreeningDto } from './dto/record-screening.dto';
 import { ConsentRow, DonorRow, DonorsRepository, ScreeningRow } from './donors.repository';
+import { createdAtCursor } from '../common/pagination/created-at-cursor';
 
 /** Drawing a code that exists already is a 1-in-10^12 event per donor; a few draws make failure unthinkable. */
 const CODE_ATTEMPTS = 5;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Donors (patients): registration with consent, infectious screening, consents (DESIGN.md rules 1, 2, 10, 11).
@@ -268,7 +266,7 @@ export class DonorsService {
         externalRef: query.externalRef ?? null,
       },
       query.limit + 1,
-      keysetAfter(query.cursor),
+      createdAtCursor(query.cursor),
     );
     const ids = rows.slice(0, query.limit).map((row) => row.id);
     const [screenings, consents] = await Promise.all([
@@ -409,21 +407,6 @@ function alreadyCorrected(id: string, supersededBy?: string): DomainError {
       ...(supersededBy ? { supersededBy } : {}),
     },
   );
-}
-
-function keysetAfter(cursor: string | undefined): [string, string] | null {
-  const key = decodeCursor(cursor, 2);
-  if (key === null) return null;
-  const [at, id] = key;
-  if (
-    typeof at !== 'string' ||
-    parseZonedTimestamp(at) === null ||
-    typeof id !== 'string' ||
-    !UUID.test(id)
-  ) {
-    throw validationFailed([{ field: 'cursor', errors: ['cursor is not valid'] }]);
-  }
-  return [at, id];
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

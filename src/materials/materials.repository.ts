@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { CREATED_AT_CURSOR_SQL } from '../common/pagination/created-at-cursor';
 
 export type MaterialKind =
   'COLLAGENASE' | 'MEDIUM' | 'SUPPLEMENT' | 'DISSOCIATION' | 'CRYOPROTECTANT' | 'OTHER';
@@ -84,7 +85,7 @@ export interface RecallBatchRow {
 
 const LOT_COLUMNS = `id, kind, name, lot_number AS "lotNumber", expires_at AS "expiresAt", created_by AS "createdBy",
   created_at AS "createdAt"`;
-const CURSOR_AT = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"`;
+const CURSOR_AT = CREATED_AT_CURSOR_SQL;
 
 /** A timestamptz as the API writes times (ISO 8601, UTC, milliseconds), for values built into JSON in SQL. */
 const iso = (column: string): string =>

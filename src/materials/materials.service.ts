@@ -3,10 +3,9 @@ import { appConfig, AppConfig } from '../../config/app.config';
 import { Clock } from '../common/clock/clock';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
-import { decodeCursor, Page, toPage } from '../common/pagination/pagination';
+import { Page, toPage } from '../common/pagination/pagination';
 import { actorOf, AuthUser } from '../common/transaction/auth-user';
 import { TransactionContext, Transactions } from '../common/transaction/transactions.service';
-import { parseZonedTimestamp } from '../common/validation/past-event.validator';
 import { VialRecordsService } from '../bank/vial-records.service';
 import { validationFailed } from '../common/validation/validation';
 import { lotExpiredAt, lotExpiryInstant } from './domain/lot-expiry';
@@ -19,6 +18,7 @@ import {
   recallBatchView,
 } from './dto/material-lot-view.dto';
 import { MaterialLotRow, MaterialsRepository, UsageEventType } from './materials.repository';
+import { createdAtCursor } from '../common/pagination/created-at-cursor';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -140,7 +140,7 @@ export class MaterialsService {
     const rows = await this.lots.list(
       { kind: query.kind ?? null, lotNumber: query.lotNumber ?? null },
       query.limit + 1,
-      keysetAfter(query.cursor),
+      createdAtCursor(query.cursor),
     );
     const now = this.clock.now();
     return toPage(
@@ -161,19 +161,4 @@ export class MaterialsService {
       batches: batches.map((batch) => recallBatchView(batch, vials.get(batch.id) ?? [])),
     };
   }
-}
-
-function keysetAfter(cursor: string | undefined): [string, string] | null {
-  const key = decodeCursor(cursor, 2);
-  if (key === null) return null;
-  const [at, id] = key;
-  if (
-    typeof at !== 'string' ||
-    parseZonedTimestamp(at) === null ||
-    typeof id !== 'string' ||
-    !UUID.test(id)
-  ) {
-    throw validationFailed([{ field: 'cursor', errors: ['cursor is not valid'] }]);
-  }
-  return [at, id];
 }

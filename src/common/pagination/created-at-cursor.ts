@@ -23,3 +23,9 @@ export function createdAtCursor(cursor: string | undefined): [string, string] | 
   }
   return [at, id];
 }
+
+/**
+ * The select-list item that yields the cursor's time: created_at in UTC to the microsecond, as text, so the
+ * cursor compares exactly with the column (a JavaScript Date would drop the microseconds).
+ */
+export const CREATED_AT_CURSOR_SQL = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"`;
