@@ -10,7 +10,7 @@ export interface FlagRow {
   subjectType: FlagSubjectType;
   subjectId: string;
   status: FlagStatus;
-  clinicId: string;
+  clinicId: string | null;
   batchId: string | null;
   doseId: string | null;
   reviewId: string | null;
@@ -29,7 +29,7 @@ export interface FlagListRow extends FlagRow {
 
 /** Where a flag belongs: the clinic that may see it and the records it points at. */
 export interface FlagPlacement {
-  clinicId: string;
+  clinicId: string | null;
   batchId: string | null;
   doseId: string | null;
   reviewId: string | null;

@@ -1,5 +1,6 @@
-export type Role = 'admin' | 'qa' | 'technician' | 'doctor';
-export const ROLES: readonly Role[] = ['admin', 'qa', 'technician', 'doctor'];
+/** `monitor` is a service account of a temperature-monitoring system: it may post readings and nothing else. */
+export type Role = 'admin' | 'qa' | 'technician' | 'doctor' | 'monitor';
+export const ROLES: readonly Role[] = ['admin', 'qa', 'technician', 'doctor', 'monitor'];
 
 /** Who is acting: a signed-in user, or the system itself (bootstrap, jobs). */
 export interface Actor {

@@ -45,12 +45,12 @@ export function decideFlagChange(
 export type AcknowledgementChange = 'ACKNOWLEDGE' | 'RESOLVE' | 'NONE';
 
 /**
- * What `POST /flags/:id/acknowledge` does: an open flag becomes ACKNOWLEDGED ("seen"); a flag that QA closes
- * by acknowledging (post-release QC failure) is RESOLVED when a qa user acknowledges it; anything else is
+ * What `POST /flags/:id/acknowledge` does: an open flag becomes ACKNOWLEDGED ("seen"); a flag that a role closes
+ * by acknowledging (a post-release QC failure, by qa) is RESOLVED when such a user acknowledges it; anything else is
  * left as it is, so a second acknowledgement changes nothing.
  */
 export function decideAcknowledgement(type: FlagType, status: FlagStatus, role: Role): AcknowledgementChange {
   if (status === FlagStatus.RESOLVED) return 'NONE';
-  if (FLAG_POLICIES[type].resolvesOnQaAcknowledgement && role === 'qa') return 'RESOLVE';
+  if (FLAG_POLICIES[type].resolvedByAcknowledgementOf.includes(role)) return 'RESOLVE';
   return status === FlagStatus.OPEN ? 'ACKNOWLEDGE' : 'NONE';
 }

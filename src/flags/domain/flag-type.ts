@@ -1,3 +1,5 @@
+import { Role } from '../../common/transaction/actor';
+
 /**
  * The flags of API.md ("Flags and jobs"): what raises each, what resolves it, and what its subject is. The jobs
  * raise and resolve them; users read and acknowledge them.
@@ -8,6 +10,14 @@ export enum FlagType {
   POST_RELEASE_QC_FAILURE = 'POST_RELEASE_QC_FAILURE',
   STORAGE_REVIEW_DUE = 'STORAGE_REVIEW_DUE',
   DOSE_EXPIRING = 'DOSE_EXPIRING',
+  STORAGE_MISMATCH = 'STORAGE_MISMATCH',
+  ADVERSE_EVENT_REPORT_DUE = 'ADVERSE_EVENT_REPORT_DUE',
+  TEMPERATURE_EXCURSION = 'TEMPERATURE_EXCURSION',
+  CALIBRATION_DUE = 'CALIBRATION_DUE',
+  ENVIRONMENT_ACTION = 'ENVIRONMENT_ACTION',
+  VISIT_AT_RISK = 'VISIT_AT_RISK',
+  FOLLOW_UP_DUE = 'FOLLOW_UP_DUE',
+  BOOSTER_CANDIDATE = 'BOOSTER_CANDIDATE',
 }
 
 /** OPEN and ACKNOWLEDGED both count as open: acknowledging says "seen", not "done". */
@@ -26,14 +36,27 @@ export enum FlagResolution {
   ACKNOWLEDGED_BY_QA = 'ACKNOWLEDGED_BY_QA',
 }
 
-export type FlagSubjectType = 'batch' | 'dose' | 'qc_result' | 'storage_review';
+export type FlagSubjectType =
+  | 'batch'
+  | 'dose'
+  | 'qc_result'
+  | 'storage_review'
+  | 'vial'
+  | 'adverse_event'
+  | 'excursion'
+  | 'equipment'
+  | 'environmental_sample'
+  | 'donor'
+  | 'outcome';
 
 export interface FlagPolicy {
   subjectType: FlagSubjectType;
   /** Resolved by the job when its condition no longer holds. */
   resolvesWhenConditionEnds: boolean;
-  /** Resolved when a qa user acknowledges it. */
-  resolvesOnQaAcknowledgement: boolean;
+  /** The roles whose acknowledgement resolves it (empty: acknowledging only says "seen"). */
+  resolvedByAcknowledgementOf: readonly Role[];
+  /** Facility flags (a tank, equipment, a cleanroom) belong to no clinic, so doctors never see them. */
+  facilityWide: boolean;
   /** Raised at most once per subject, ever (the database holds it too: flags_post_release_failure_once). */
   raisedOncePerSubject: boolean;
 }
@@ -42,13 +65,15 @@ export const FLAG_POLICIES: Readonly<Record<FlagType, FlagPolicy>> = {
   [FlagType.READY_FOR_RELEASE]: {
     subjectType: 'batch',
     resolvesWhenConditionEnds: true,
-    resolvesOnQaAcknowledgement: false,
+    resolvedByAcknowledgementOf: [],
+    facilityWide: false,
     raisedOncePerSubject: false,
   },
   [FlagType.READY_FOR_INJECTION]: {
     subjectType: 'batch',
     resolvesWhenConditionEnds: true,
-    resolvesOnQaAcknowledgement: false,
+    resolvedByAcknowledgementOf: [],
+    facilityWide: false,
     raisedOncePerSubject: false,
   },
   // A recall notice: patients who received a dose must be followed up whatever happens to the result later,
@@ -56,19 +81,80 @@ export const FLAG_POLICIES: Readonly<Record<FlagType, FlagPolicy>> = {
   [FlagType.POST_RELEASE_QC_FAILURE]: {
     subjectType: 'qc_result',
     resolvesWhenConditionEnds: false,
-    resolvesOnQaAcknowledgement: true,
+    resolvedByAcknowledgementOf: ['qa'],
+    facilityWide: false,
     raisedOncePerSubject: true,
   },
   [FlagType.STORAGE_REVIEW_DUE]: {
     subjectType: 'storage_review',
     resolvesWhenConditionEnds: true,
-    resolvesOnQaAcknowledgement: false,
+    resolvedByAcknowledgementOf: [],
+    facilityWide: false,
     raisedOncePerSubject: false,
   },
   [FlagType.DOSE_EXPIRING]: {
     subjectType: 'dose',
     resolvesWhenConditionEnds: true,
-    resolvesOnQaAcknowledgement: false,
+    resolvedByAcknowledgementOf: [],
+    facilityWide: false,
+    raisedOncePerSubject: false,
+  },
+  [FlagType.STORAGE_MISMATCH]: {
+    subjectType: 'vial',
+    resolvesWhenConditionEnds: true,
+    resolvedByAcknowledgementOf: [],
+    facilityWide: false,
+    raisedOncePerSubject: false,
+  },
+  [FlagType.ADVERSE_EVENT_REPORT_DUE]: {
+    subjectType: 'adverse_event',
+    resolvesWhenConditionEnds: true,
+    resolvedByAcknowledgementOf: [],
+    facilityWide: false,
+    raisedOncePerSubject: false,
+  },
+  [FlagType.TEMPERATURE_EXCURSION]: {
+    subjectType: 'excursion',
+    resolvesWhenConditionEnds: true,
+    resolvedByAcknowledgementOf: [],
+    facilityWide: true,
+    raisedOncePerSubject: true,
+  },
+  [FlagType.CALIBRATION_DUE]: {
+    subjectType: 'equipment',
+    resolvesWhenConditionEnds: true,
+    resolvedByAcknowledgementOf: [],
+    facilityWide: true,
+    raisedOncePerSubject: false,
+  },
+  // An action-limit result stays on record: QA closes the notice, and it never reopens for the same sample.
+  [FlagType.ENVIRONMENT_ACTION]: {
+    subjectType: 'environmental_sample',
+    resolvesWhenConditionEnds: false,
+    resolvedByAcknowledgementOf: ['qa'],
+    facilityWide: true,
+    raisedOncePerSubject: true,
+  },
+  [FlagType.VISIT_AT_RISK]: {
+    subjectType: 'batch',
+    resolvesWhenConditionEnds: true,
+    resolvedByAcknowledgementOf: [],
+    facilityWide: false,
+    raisedOncePerSubject: false,
+  },
+  [FlagType.FOLLOW_UP_DUE]: {
+    subjectType: 'dose',
+    resolvesWhenConditionEnds: true,
+    resolvedByAcknowledgementOf: [],
+    facilityWide: false,
+    raisedOncePerSubject: false,
+  },
+  // A cue for the doctor: seen is done, and a booster request ends it too.
+  [FlagType.BOOSTER_CANDIDATE]: {
+    subjectType: 'donor',
+    resolvesWhenConditionEnds: true,
+    resolvedByAcknowledgementOf: ['doctor', 'qa', 'admin'],
+    facilityWide: false,
     raisedOncePerSubject: false,
   },
 };

@@ -41,11 +41,29 @@ export class FlagViewDto {
   })
   reviewId!: string | null;
 
-  @ApiProperty({ format: 'uuid', example: '9b2e4d6f-1a3c-4e5b-8d7f-0a2c4e6b8d1f' })
-  clinicId!: string;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    example: '9b2e4d6f-1a3c-4e5b-8d7f-0a2c4e6b8d1f',
+    description: 'null for facility flags (a storage unit, equipment, a cleanroom), which doctors never see',
+  })
+  clinicId!: string | null;
 
   @ApiProperty({
-    enum: ['batch', 'dose', 'qc_result', 'storage_review'],
+    enum: [
+      'batch',
+      'dose',
+      'qc_result',
+      'storage_review',
+      'vial',
+      'adverse_event',
+      'excursion',
+      'equipment',
+      'environmental_sample',
+      'donor',
+      'outcome',
+    ],
     example: 'qc_result',
     description: 'What the flag is about; at most one open flag per (type, subject)',
   })
