@@ -109,7 +109,9 @@ function withDose(resource: BiologicallyDerivedProduct, dose: DoseProduct): Biol
     ...(dose.parentVialIds.length > 0
       ? { parent: dose.parentVialIds.map((id) => ({ reference: `BiologicallyDerivedProduct/${id}` })) }
       : {}),
-    processing: [{ description: `Formulated (${dose.status})`, timeDateTime: dose.formulatedAt.toISOString() }],
+    processing: [
+      { description: `Formulated (${dose.status})`, timeDateTime: dose.formulatedAt.toISOString() },
+    ],
     storage: [
       {
         description: 'Shelf life: use before the end of this period',
@@ -122,7 +124,9 @@ function withDose(resource: BiologicallyDerivedProduct, dose: DoseProduct): Biol
 function withVial(resource: BiologicallyDerivedProduct, vial: VialProduct): BiologicallyDerivedProduct {
   return {
     ...resource,
-    processing: [{ description: `Cryopreserved (${vial.status})`, timeDateTime: vial.frozenAt.toISOString() }],
+    processing: [
+      { description: `Cryopreserved (${vial.status})`, timeDateTime: vial.frozenAt.toISOString() },
+    ],
     storage: [
       {
         description: vial.location ?? `Left the bank (${vial.status})`,

@@ -66,8 +66,14 @@ describe('FHIR R4 BiologicallyDerivedProduct', () => {
       storage: [{ duration: { start: '2026-11-24T08:00:00.000Z', end: '2026-11-25T08:00:00.000Z' } }],
     });
     expect(resource.extension).toEqual([
-      expect.objectContaining({ url: FHIR_SYSTEMS.viableCells, valueQuantity: expect.objectContaining({ value: 5e7 }) }),
-      expect.objectContaining({ url: FHIR_SYSTEMS.volume, valueQuantity: expect.objectContaining({ value: 5 }) }),
+      expect.objectContaining({
+        url: FHIR_SYSTEMS.viableCells,
+        valueQuantity: expect.objectContaining({ value: 5e7 }),
+      }),
+      expect.objectContaining({
+        url: FHIR_SYSTEMS.volume,
+        valueQuantity: expect.objectContaining({ value: 5 }),
+      }),
     ]);
   });
 
@@ -85,9 +91,12 @@ describe('FHIR R4 BiologicallyDerivedProduct', () => {
     ['an administered dose', { ...dose, status: 'ADMINISTERED' }],
     ['a recalled dose', { ...dose, status: 'RECALLED' }],
     ['a reserved vial', { ...vial, status: 'RESERVED' }],
-    ['a thawed vial', { ...vial, status: 'THAWED', location: null, thawedAt: new Date('2026-11-24T10:00:00Z') }],
+    [
+      'a thawed vial',
+      { ...vial, status: 'THAWED', location: null, thawedAt: new Date('2026-11-24T10:00:00Z') },
+    ],
   ])('says %s is unavailable', (_what, product) => {
-    const resource = toBiologicallyDerivedProduct(product as DoseProduct | VialProduct, now);
+    const resource = toBiologicallyDerivedProduct(product, now);
     expect(resource.status).toBe('unavailable');
     expect(validationMessages(resource)).toEqual([]);
   });
@@ -110,11 +119,17 @@ describe('FHIR R4 BiologicallyDerivedProduct', () => {
     );
     expect(validationMessages(bundle)).toEqual([]);
     expect(bundle.total).toBe(2);
-    expect(bundle.entry?.[1].fullUrl).toBe(`https://cpc.example.org/api/v1/fhir/BiologicallyDerivedProduct/${vial.id}`);
+    expect(bundle.entry?.[1].fullUrl).toBe(
+      `https://cpc.example.org/api/v1/fhir/BiologicallyDerivedProduct/${vial.id}`,
+    );
   });
 
   it('the validator does catch a broken resource (so the checks above can fail)', () => {
-    const broken = { ...toBiologicallyDerivedProduct(dose, now), productCategory: 'stem-cells', quantity: 'one' };
+    const broken = {
+      ...toBiologicallyDerivedProduct(dose, now),
+      productCategory: 'stem-cells',
+      quantity: 'one',
+    };
     expect(validationMessages(broken).length).toBeGreaterThan(0);
   });
 });
