@@ -19,7 +19,8 @@ export class Mailer {
     smtpUrl: string,
     private readonly from: string,
   ) {
-    this.transport = createTransport(smtpUrl, {
+    this.transport = createTransport({
+      url: smtpUrl,
       pool: true,
       maxConnections: 2,
       connectionTimeout: 10_000,
