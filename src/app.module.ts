@@ -10,6 +10,7 @@ import { AuthModule } from './auth/auth.module';
 import { BankModule } from './bank/bank.module';
 import { BatchesModule } from './batches/batches.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { EventsModule } from './common/events/events.module';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { DatabaseModule } from './database/database.module';
 import { DonorsModule } from './donors/donors.module';
@@ -47,6 +48,7 @@ import { QualityModule } from './quality/quality.module';
       }),
     }),
     DatabaseModule,
+    EventsModule,
     MetricsModule,
     HealthModule,
     AuditModule,

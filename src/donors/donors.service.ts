@@ -5,12 +5,12 @@ import { ClinicsRepository } from '../auth/clinics.repository';
 import { canSeeClinic, clinicFilter } from '../auth/clinic-scope';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
-import { DomainEvent } from '../common/events/domain-events';
+import { EventBus } from '../common/events/event-bus';
 import { Page, toPage } from '../common/pagination/pagination';
 import { actorOf, AuthUser } from '../common/transaction/auth-user';
 import { TransactionContext, Transactions } from '../common/transaction/transactions.service';
 import { FieldError, validationFailed } from '../common/validation/validation';
-import { BankingConsentChange, BankingConsentHooks } from './banking-consent-hooks';
+import { BankingConsentChanged } from './events/banking-consent-changed.event';
 import {
   bankingConsentInForce,
   bankingTermsChanged,
@@ -56,7 +56,7 @@ export class DonorsService {
     private readonly donors: DonorsRepository,
     private readonly clinics: ClinicsRepository,
     private readonly transactions: Transactions,
-    private readonly bankingHooks: BankingConsentHooks,
+    private readonly events: EventBus,
     @Inject(appConfig.KEY) private readonly env: AppConfig,
   ) {}
 
@@ -351,28 +351,25 @@ export class DonorsService {
     }
   }
 
+  /** Other modules (the bank's review dates) react in this transaction; see BankingConsentChanged. */
   private async announceBankingChange(
     tx: TransactionContext,
     donor: DonorRow,
     previous: ConsentRow | null,
     consent: ConsentRow,
   ): Promise<void> {
-    const change: BankingConsentChange = {
-      donorId: donor.id,
-      clinicId: donor.clinicId,
-      consentId: consent.id,
-      previous: previous ? { banking: previous.banking, bankingExpiresAt: previous.bankingExpiresAt } : null,
-      current: { banking: consent.banking, bankingExpiresAt: consent.bankingExpiresAt },
-      withdrawn: previous?.banking === true && !consent.banking,
-      at: tx.now,
-    };
-    tx.emit({
-      type: DomainEvent.DONOR_BANKING_CONSENT_CHANGED,
-      subjectType: 'donor',
-      subjectId: donor.id,
-      payload: { ...change },
-    });
-    await this.bankingHooks.run(tx, change);
+    await this.events.publish(
+      tx,
+      new BankingConsentChanged(
+        donor.id,
+        donor.clinicId,
+        consent.id,
+        previous ? { banking: previous.banking, bankingExpiresAt: previous.bankingExpiresAt } : null,
+        { banking: consent.banking, bankingExpiresAt: consent.bankingExpiresAt },
+        previous?.banking === true && !consent.banking,
+        tx.now,
+      ),
+    );
   }
 }
 
