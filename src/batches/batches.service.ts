@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { canSeeClinic } from '../auth/clinic-scope';
 import { DomainError, notFound } from '../common/errors/domain-error';
@@ -9,7 +10,7 @@ import { ScreeningStatus } from '../donors/domain/screening-status';
 import { DonorsService } from '../donors/donors.service';
 import { HarvestsService } from '../harvests/harvests.service';
 import { BatchViewsService } from './batch-views.service';
-import { BatchRow, BatchesRepository } from './batches.repository';
+import { BatchIdentity, BatchRow, BatchesRepository } from './batches.repository';
 import { BatchAction, BatchStatus, transition } from './domain/batch-state-machine';
 import { dinCheckCharacter, dinYear, formatDin } from './domain/din';
 import { BatchViewDto } from './dto/batch-view.dto';
@@ -48,7 +49,11 @@ export interface LockedBatch {
  *   entry (the decision, the discard) says what happened and why.
  * - `recordersOf(tx, batchId)`: every user who recorded a step, QC result or correction on the batch, or
  *   opened a deviation on it (the four-eyes rule's input).
- * - `view(user, batchId)`: the batch view of API.md, 404 when hidden by clinic scope.
+ * - `view(user, batchId)`: the batch view (docs/http-api.md), 404 when hidden by clinic scope.
+ * - `identityOf(batchId, manager?)`: id, DIN, clinic and donor, for records of the batch's cells (doses); no
+ *   scope check: the caller checks the clinic it answers.
+ * - `finalHarvestAt(tx, batchId)`, `drawCells(tx, batchId, cells)`, `markRecalled(tx, batchId)`: what the doses
+ *   module needs of the batch row, under the lock `lockForAction` took.
  */
 @Injectable()
 export class BatchesService {
@@ -84,6 +89,24 @@ export class BatchesService {
 
   async recordersOf(tx: TransactionContext, batchId: string): Promise<Set<string>> {
     return new Set(await this.batches.findRecorders(batchId, tx.manager));
+  }
+
+  identityOf(batchId: string, manager?: EntityManager): Promise<BatchIdentity | null> {
+    return this.batches.findIdentity(batchId, manager);
+  }
+
+  finalHarvestAt(tx: TransactionContext, batchId: string): Promise<Date | null> {
+    return this.batches.finalHarvestAt(batchId, tx.manager);
+  }
+
+  /** Rule 9 (docs/domain.md): the batches_cells_conserved check refuses over-drawing whatever the race. */
+  drawCells(tx: TransactionContext, batchId: string, cells: number): Promise<void> {
+    return this.batches.drawCells(batchId, cells, tx.now, tx.manager);
+  }
+
+  /** Marks the batch recalled (its first recall time stays); answers the recall time before this one. */
+  markRecalled(tx: TransactionContext, batchId: string): Promise<Date | null> {
+    return this.batches.markRecalled(batchId, tx.now, tx.manager);
   }
 
   view(user: AuthUser, batchId: string): Promise<BatchViewDto> {

@@ -42,6 +42,8 @@ const CODE_ATTEMPTS = 5;
  *
  * For other modules:
  * - `findVisible(user, donorId)`: the donor, or 404 when missing or of another clinic (for a doctor).
+ * - `codeOf(donorId, manager?)`: the donor's code (what the wristband carries), for records of the donor's
+ *   cells that the caller has already found in scope; null for an unknown donor.
  * - `screeningStatus(donorId, manager)`: PENDING / NEGATIVE / REACTIVE, derived now. Inside a transaction it
  *   holds the donor's row FOR SHARE to the end, so a batch created on that answer cannot miss a REACTIVE
  *   result recorded at the same moment (that command marks the donor's batches biohazard under FOR UPDATE).
@@ -66,6 +68,10 @@ export class DonorsService {
     const donor = await this.donors.findById(donorId, manager);
     if (!donor || !canSeeClinic(user, donor.clinicId)) throw notFound('Donor', donorId);
     return donor;
+  }
+
+  async codeOf(donorId: string, manager?: EntityManager): Promise<string | null> {
+    return (await this.donors.findById(donorId, manager))?.code ?? null;
   }
 
   async screeningStatus(donorId: string, manager: EntityManager): Promise<ScreeningStatus> {
