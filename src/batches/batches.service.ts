@@ -16,6 +16,8 @@ import { dinCheckCharacter, dinYear, formatDin } from './domain/din';
 import { BatchViewDto } from './dto/batch-view.dto';
 import { CreateBatchDto } from './dto/create-batch.dto';
 
+export type { BatchIdentity } from './batches.repository';
+
 /** A batch locked for a command, and the status the command's action leads to (the state machine's answer). */
 export interface LockedBatch {
   id: string;

@@ -16,7 +16,10 @@ export abstract class TransactionalEvent {
 type EventClass<E extends TransactionalEvent> = abstract new (...args: never[]) => E;
 
 /** A reaction that runs inside the publisher's transaction: its writes commit with it, its throw rolls it back. */
-export type BlockingHandler<E extends TransactionalEvent> = (tx: TransactionContext, event: E) => Promise<void>;
+export type BlockingHandler<E extends TransactionalEvent> = (
+  tx: TransactionContext,
+  event: E,
+) => Promise<void>;
 
 interface Registration {
   id: string;

@@ -40,7 +40,10 @@ export function ApiErrors(...errors: RouteError[]): MethodDecorator & ClassDecor
         description: entries
           .map(({ code, description }) => (description ? `${code}: ${description}` : code))
           .join('. '),
-        schema: errorSchema(status, entries.map((entry) => entry.code)),
+        schema: errorSchema(
+          status,
+          entries.map((entry) => entry.code),
+        ),
       }),
     ),
   );

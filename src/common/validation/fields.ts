@@ -37,7 +37,11 @@ export interface FieldOptions {
 
 type Doc = Omit<ApiPropertyOptions, 'required'>;
 
-function documented(options: FieldOptions, schema: Doc, ...validators: PropertyDecorator[]): PropertyDecorator {
+function documented(
+  options: FieldOptions,
+  schema: Doc,
+  ...validators: PropertyDecorator[]
+): PropertyDecorator {
   const { optional = false, description, example } = options;
   return applyDecorators(
     ApiProperty({
@@ -92,7 +96,10 @@ export function PercentField(options: FieldOptions = {}): PropertyDecorator {
 /** The time something happened: ISO 8601 with a zone, not more than 5 minutes ahead (`date-time`). */
 export function PastTimestampField(options: FieldOptions = {}): PropertyDecorator {
   return documented(
-    { ...options, description: withRule(options.description, 'ISO 8601 with a zone; at most 5 minutes ahead') },
+    {
+      ...options,
+      description: withRule(options.description, 'ISO 8601 with a zone; at most 5 minutes ahead'),
+    },
     { type: String, format: 'date-time' },
     IsPastEventTime(),
   );
@@ -115,7 +122,12 @@ export function UuidField(options: FieldOptions = {}): PropertyDecorator {
 export function UuidListField(options: FieldOptions & { maxItems: number }): PropertyDecorator {
   return documented(
     options,
-    { type: 'array', items: { type: 'string', format: 'uuid' }, maxItems: options.maxItems, uniqueItems: true },
+    {
+      type: 'array',
+      items: { type: 'string', format: 'uuid' },
+      maxItems: options.maxItems,
+      uniqueItems: true,
+    },
     IsArray(),
     ArrayMaxSize(options.maxItems),
     ArrayUnique(),
@@ -156,7 +168,13 @@ export function BooleanField(options: FieldOptions = {}): PropertyDecorator {
  * 400 naming this field, never a 500), then each of its fields is checked.
  */
 export function NestedField(dto: new () => object, options: FieldOptions = {}): PropertyDecorator {
-  return documented(options, { type: dto }, IsObject(), ValidateNested(), Type(() => dto));
+  return documented(
+    options,
+    { type: dto },
+    IsObject(),
+    ValidateNested(),
+    Type(() => dto),
+  );
 }
 
 function withRule(description: string | undefined, rule: string): string {
@@ -174,7 +192,11 @@ export function decimalPlaces(value: number): number {
 }
 
 function MaxDecimals(decimals: number): PropertyDecorator {
-  return numberRule('maxDecimals', (value) => decimalPlaces(value) <= decimals, `at most ${decimals} decimals`);
+  return numberRule(
+    'maxDecimals',
+    (value) => decimalPlaces(value) <= decimals,
+    `at most ${decimals} decimals`,
+  );
 }
 
 function Above(bound: number): PropertyDecorator {
