@@ -22,6 +22,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { MaterialsModule } from './materials/materials.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { QualityModule } from './quality/quality.module';
+import { ReadModelModule } from './read-model/read-model.module';
 
 @Module({
   imports: [
@@ -60,6 +61,7 @@ import { QualityModule } from './quality/quality.module';
     QualityModule,
     DosesModule,
     BankModule,
+    ReadModelModule,
     // Flags and background jobs; JobsModule starts workers, relay and schedulers only when APP_ROLE is worker or all.
     FlagsModule,
     JobsModule,

@@ -9,6 +9,7 @@ import { TransactionContext, Transactions } from '../common/transaction/transact
 import { ScreeningStatus } from '../donors/domain/screening-status';
 import { DonorsService } from '../donors/donors.service';
 import { HarvestsService } from '../harvests/harvests.service';
+import { BatchSteps, BatchStepsRepository } from './batch-steps.repository';
 import { BatchViewsService } from './batch-views.service';
 import { BatchIdentity, BatchRow, BatchesRepository } from './batches.repository';
 import { BatchAction, BatchStatus, transition } from './domain/batch-state-machine';
@@ -17,6 +18,7 @@ import { BatchViewDto } from './dto/batch-view.dto';
 import { CreateBatchDto } from './dto/create-batch.dto';
 
 export type { BatchIdentity } from './batches.repository';
+export type { BatchSteps } from './batch-steps.repository';
 
 /** A batch locked for a command, and the status the command's action leads to (the state machine's answer). */
 export interface LockedBatch {
@@ -54,6 +56,8 @@ export interface LockedBatch {
  * - `view(user, batchId)`: the batch view (docs/http-api.md), 404 when hidden by clinic scope.
  * - `identityOf(batchId, manager?)`: id, DIN, clinic and donor, for records of the batch's cells (doses); no
  *   scope check: the caller checks the clinic it answers.
+ * - `stepsOf(batchId)`: every step entry of the batch, superseded ones included (for the read model); no
+ *   scope check.
  * - `finalHarvestAt(tx, batchId)`, `drawCells(tx, batchId, cells)`, `markRecalled(tx, batchId)`: what the doses
  *   module needs of the batch row, under the lock `lockForAction` took.
  */
@@ -61,6 +65,7 @@ export interface LockedBatch {
 export class BatchesService {
   constructor(
     private readonly batches: BatchesRepository,
+    private readonly steps: BatchStepsRepository,
     private readonly views: BatchViewsService,
     private readonly harvests: HarvestsService,
     private readonly donors: DonorsService,
@@ -95,6 +100,10 @@ export class BatchesService {
 
   identityOf(batchId: string, manager?: EntityManager): Promise<BatchIdentity | null> {
     return this.batches.findIdentity(batchId, manager);
+  }
+
+  stepsOf(batchId: string): Promise<BatchSteps> {
+    return this.steps.findSteps(batchId);
   }
 
   finalHarvestAt(tx: TransactionContext, batchId: string): Promise<Date | null> {

@@ -40,7 +40,9 @@ export function moduleOf(file: string): string {
 export function migrationTables(): Set<string> {
   const tables = new Set<string>();
   for (const file of sourceFiles('migrations')) {
-    for (const match of readFileSync(join(ROOT, file), 'utf8').matchAll(/CREATE TABLE (?:IF NOT EXISTS )?(\w+)/g))
+    for (const match of readFileSync(join(ROOT, file), 'utf8').matchAll(
+      /CREATE TABLE (?:IF NOT EXISTS )?(\w+)/g,
+    ))
       tables.add(match[1]);
   }
   return tables;
@@ -52,14 +54,16 @@ export function sourceFiles(dir: string): string[] {
     for (const name of readdirSync(path)) {
       const full = join(path, name);
       if (statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) files.push(relative(ROOT, full).split(sep).join('/'));
+      else if (name.endsWith('.ts') && !name.endsWith('.d.ts'))
+        files.push(relative(ROOT, full).split(sep).join('/'));
     }
   };
   walk(join(ROOT, dir));
   return files.sort();
 }
 
-const WRITE = /\b(?:INSERT INTO|(?<!FOR |KEY )UPDATE|DELETE FROM|TRUNCATE(?: TABLE)?|LOCK TABLE)\s+(?:ONLY\s+)?(\w+)/g;
+const WRITE =
+  /\b(?:INSERT INTO|(?<!FOR |KEY )UPDATE|DELETE FROM|TRUNCATE(?: TABLE)?|LOCK TABLE)\s+(?:ONLY\s+)?(\w+)/g;
 const READ = /\b(?<!DELETE )(?:FROM|JOIN)\s+(?:ONLY\s+)?(\w+)/g;
 
 export interface Scan {
@@ -165,7 +169,11 @@ function literalTexts(source: ts.SourceFile): string[] {
   const texts: string[] = [];
   const visit = (node: ts.Node): void => {
     if (ts.isDecorator(node)) return;
-    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node)) {
+    if (
+      ts.isStringLiteral(node) ||
+      ts.isNoSubstitutionTemplateLiteral(node) ||
+      ts.isTemplateExpression(node)
+    ) {
       texts.push(render(node, 0));
       return;
     }
