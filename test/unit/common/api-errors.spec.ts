@@ -1,5 +1,3 @@
-// @nestjs/swagger's metadata key for responses (API_RESPONSE, not exported from the package root).
-const API_RESPONSE = 'swagger/apiResponse';
 import { ErrorCode } from '../../../src/common/errors/error-code';
 import { ApiErrors } from '../../../src/common/http/api-errors.decorator';
 
