@@ -140,7 +140,7 @@ export function EnumField(
   values: Record<string, string> | readonly string[],
   options: FieldOptions & { enumName?: string } = {},
 ): PropertyDecorator {
-  const list: string[] = Array.isArray(values) ? [...values] : Object.values(values);
+  const list: string[] = isList(values) ? [...values] : Object.values(values);
   return documented(
     options,
     { type: String, enum: list, ...(options.enumName ? { enumName: options.enumName } : {}) },
@@ -175,6 +175,10 @@ export function NestedField(dto: new () => object, options: FieldOptions = {}): 
     ValidateNested(),
     Type(() => dto),
   );
+}
+
+function isList(values: Record<string, string> | readonly string[]): values is readonly string[] {
+  return Array.isArray(values);
 }
 
 function withRule(description: string | undefined, rule: string): string {
