@@ -6,9 +6,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * Delivery is at least once and survives restarts of the app and of Redis, so the database, not the queue,
  * holds every delivery's state: a delivery is PENDING with a next attempt time until it is DELIVERED (or SENT)
- * or FAILED, and jobs in Redis are only wake-ups that a sweep re-creates. Unique keys make the fan-out of one
- * outbox event idempotent: one announced event per outbox row, one delivery per (webhook, event) and one
- * e-mail per (event, user), however often the fan-out job runs.
+ * or FAILED, and jobs in Redis are only wake-ups that a sweep re-creates. The deliveries of a flag event are
+ * written in the flag's own transaction, so no committed flag change can miss them; unique keys keep one
+ * delivery per (webhook, event) and one e-mail per (event, user).
  */
 export class Notifications1764000140000 implements MigrationInterface {
   name = 'Notifications1764000140000';
@@ -34,21 +34,20 @@ export class Notifications1764000140000 implements MigrationInterface {
     await db.query(`CREATE INDEX webhooks_created ON webhooks (created_at DESC, id DESC)`);
     await db.query(`CREATE INDEX webhooks_active ON webhooks (clinic_id) WHERE active`);
 
-    // What was announced: one row per outbox event, whose id is the webhook-id of every delivery of it, and
-    // whose body is sent byte for byte on every attempt.
+    // What was announced: one row per flag raised or resolved, recorded in the flag's own transaction; its id
+    // is the webhook-id of every delivery of it, and its body is sent byte for byte on every attempt.
     await db.query(`
       CREATE TABLE notification_events (
         id uuid PRIMARY KEY,
-        outbox_event_id bigint NOT NULL,
         type text NOT NULL CHECK (type IN ('flag.raised', 'flag.resolved')),
         flag_id uuid NOT NULL REFERENCES flags(id),
         flag_type text NOT NULL,
         clinic_id uuid REFERENCES clinics(id),
         occurred_at timestamptz NOT NULL,
         body text NOT NULL,
-        created_at timestamptz NOT NULL,
-        CONSTRAINT notification_events_once UNIQUE (outbox_event_id)
+        created_at timestamptz NOT NULL
       )`);
+    await db.query(`CREATE INDEX notification_events_flag ON notification_events (flag_id)`);
 
     await db.query(`
       CREATE TABLE webhook_deliveries (
@@ -109,6 +108,7 @@ export class Notifications1764000140000 implements MigrationInterface {
         user_id uuid NOT NULL REFERENCES users(id),
         recipient text NOT NULL,
         subject text NOT NULL,
+        body text NOT NULL,
         state text NOT NULL DEFAULT 'PENDING' CHECK (state IN ('PENDING', 'SENT', 'FAILED', 'WITHDRAWN')),
         attempts integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
         last_error text,

@@ -46,11 +46,14 @@ export class JobSchedulers implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** The sweep intervals, by queue. */
   everyMs(): Record<JobQueueName, number> {
-    const { jobs } = this.env;
+    const { jobs, notifications } = this.env;
     return {
       [JobQueueName.READINESS]: jobs.readinessSweepSeconds * 1000,
       [JobQueueName.STORAGE_REVIEW]: jobs.storageReviewSweepSeconds * 1000,
       [JobQueueName.EXPIRY]: jobs.expirySweepSeconds * 1000,
+      // Due deliveries whose wake-up was lost; unfinished imports whose job was lost.
+      [JobQueueName.NOTIFICATIONS]: notifications.deliverySweepSeconds * 1000,
+      [JobQueueName.IMPORTS]: notifications.deliverySweepSeconds * 1000,
     };
   }
 

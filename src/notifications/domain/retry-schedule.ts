@@ -50,3 +50,16 @@ export function nextAttemptAfterFailure(
 function clamp01(value: number): number {
   return Math.min(Math.max(value, 0), 1);
 }
+
+/** The policy the WEBHOOK_RETRY_* settings describe. */
+export function retryPolicyOf(settings: {
+  retryFirstDelayMs: number;
+  retryMaxDelayMs: number;
+  retryWindowSeconds: number;
+}): RetryPolicy {
+  return {
+    firstDelayMs: settings.retryFirstDelayMs,
+    maxDelayMs: Math.max(settings.retryMaxDelayMs, settings.retryFirstDelayMs),
+    windowMs: settings.retryWindowSeconds * 1000,
+  };
+}
