@@ -49,7 +49,7 @@ describe('e-mail about flags, for the users who asked and may see them', () => {
 
     const [toQa] = await eventually(
       async () => {
-        const mails = smtp.to(cast.qa.email).filter((mail) => mail.raw.includes(batch.din));
+        const mails = smtp.to(cast.qa.email).filter((mail) => mail.text.includes(batch.din));
         return mails.length > 0 ? mails : null;
       },
       10_000,
@@ -58,9 +58,9 @@ describe('e-mail about flags, for the users who asked and may see them', () => {
     expect(toQa.from).toBe('cpc@cpc.test');
     expect(toQa.to).toEqual([cast.qa.email]);
     expect(toQa.subject).toBe(`[CPC] Ready for release - DIN ${batch.din}`);
-    expect(toQa.raw).toContain(`/api/v1/batches/${batch.id}`);
+    expect(toQa.text).toContain(`/api/v1/batches/${batch.id}`);
     await eventually(
-      async () => smtp.to(cast.doctor.email).some((mail) => mail.raw.includes(batch.din)),
+      async () => smtp.to(cast.doctor.email).some((mail) => mail.text.includes(batch.din)),
       10_000,
       'the e-mail to the doctor',
     );
@@ -88,7 +88,7 @@ describe('e-mail about flags, for the users who asked and may see them', () => {
       placement: { clinicId: null, batchId: null, doseId: null, reviewId: null },
     }));
     await eventually(
-      async () => smtp.to(cast.qa.email).some((mail) => mail.raw.includes(equipmentId.slice(0, 4))),
+      async () => smtp.to(cast.qa.email).some((mail) => mail.text.includes(equipmentId.slice(0, 4))),
       10_000,
       'the calibration e-mail to QA',
     );

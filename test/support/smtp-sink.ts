@@ -7,6 +7,23 @@ export interface ReceivedEmail {
   /** The message as sent: headers and body. */
   raw: string;
   subject: string;
+  /** The body, decoded (quoted-printable undone). */
+  text: string;
+}
+
+/** The body of a raw message, with quoted-printable (RFC 2045) undone when the headers say so. */
+function bodyOf(raw: string): string {
+  const split = raw.search(/\r?\n\r?\n/);
+  const headers = split < 0 ? raw : raw.slice(0, split);
+  const body = split < 0 ? '' : raw.slice(split).replace(/^\r?\n\r?\n/, '');
+  if (!/^Content-Transfer-Encoding:\s*quoted-printable/im.test(headers)) return body;
+  const bytes = Buffer.from(
+    body
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-F]{2})/gi, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    'latin1',
+  );
+  return bytes.toString('utf8');
 }
 
 /**
@@ -46,6 +63,7 @@ export class SmtpSink {
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
             raw,
+            text: bodyOf(raw),
             subject: /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(raw)?.[1].replace(/\r?\n[ \t]/g, ' ') ?? '',
           });
           callback();
