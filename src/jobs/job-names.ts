@@ -10,8 +10,6 @@ export enum JobQueueName {
   EXPIRY = 'expiry',
   /** Webhook deliveries and e-mail (src/notifications; NOTIFICATIONS_QUEUE there). */
   NOTIFICATIONS = 'notifications',
-  /** Legacy bank imports (src/imports; IMPORTS_QUEUE there). */
-  IMPORTS = 'imports',
 }
 
 export const JOB_QUEUE_NAMES: readonly JobQueueName[] = Object.values(JobQueueName);

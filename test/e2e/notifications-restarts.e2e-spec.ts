@@ -2,23 +2,21 @@ import { Client } from 'pg';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { AppProcess, ensureBuilt } from '../support/app-process';
-import { aBox } from '../support/bank-fixtures';
 import { aCultureCompleteBatch } from '../support/batch-fixtures';
 import { eventually, sleep } from '../support/flag-fixtures';
-import { aLegacyDin, csvOf, importOf, InventoryLine, postInventory } from '../support/import-fixtures';
 import { aWebhook, deliveriesWhen } from '../support/notification-fixtures';
 import { aCast, Cast } from '../support/people';
 import { PrivateRedis } from '../support/redis-server';
 import { passingQc } from '../support/release-fixtures';
-import { aPrivateDatabase, PrivateDatabase, unique } from '../support/test-app';
+import { aPrivateDatabase, PrivateDatabase } from '../support/test-app';
 import { verifyStandardWebhook, WebhookReceiver } from '../support/webhook-receiver';
 
 /**
  * What must survive a crash: webhook deliveries (the app killed with a request in flight and Redis restarted
- * empty: every event still arrives, under its webhook-id) and an import (killed halfway: it resumes and imports
- * every line once). The app runs compiled in child processes, so SIGKILL is a real crash.
+ * empty: every event still arrives, under its webhook-id). The app runs compiled in a child process, so
+ * SIGKILL is a real crash.
  */
-describe('deliveries and imports survive restarts of the app and of Redis', () => {
+describe('deliveries survive restarts of the app and of Redis', () => {
   let db: PrivateDatabase;
   let redis: PrivateRedis;
   let receiver: WebhookReceiver;
@@ -59,7 +57,6 @@ describe('deliveries and imports survive restarts of the app and of Redis', () =
       WEBHOOK_RETRY_FIRST_DELAY_MS: '300',
       WEBHOOK_RETRY_MAX_DELAY_MS: '1000',
       NOTIFICATIONS_SWEEP_SECONDS: '1',
-      IMPORT_CHUNK_ROWS: '200',
     };
     await restartApp();
     cast = await aCast(http);
@@ -138,108 +135,6 @@ describe('deliveries and imports survive restarts of the app and of Redis', () =
     );
     expect(receiver.received.some((r) => r.json.data.batchId === batch.id && r.answered === 204)).toBe(true);
   });
-
-  it('resumes an import killed halfway, and imports every line exactly once', async () => {
-    const boxes = [];
-    for (let i = 0; i < 13; i++) boxes.push((await aBox(http, cast.admin, { rows: 20, cols: 20 })).box);
-    const lines: InventoryLine[] = [];
-    for (let donor = 0; donor < 500; donor++) {
-      const din = aLegacyDin();
-      const ref = unique(`RES-${donor}-`);
-      for (let vial = 1; vial <= 10; vial++) {
-        const index = lines.length;
-        lines.push({
-          clinicCode: cast.clinic.code,
-          externalRef: ref,
-          birthYear: 1950 + (donor % 40),
-          sex: donor % 2 === 0 ? 'F' : 'M',
-          din,
-          vialLabel: `${din}-V${String(vial).padStart(3, '0')}`,
-          frozenAt: new Date(Date.UTC(2018, 0, 1) + index * 60_000).toISOString(),
-          cells: 1_000_000 + index,
-          boxId: boxes[Math.floor(index / 400)].id,
-          row: Math.floor((index % 400) / 20) + 1,
-          col: (index % 20) + 1,
-        });
-      }
-    }
-    const csv = csvOf(lines);
-    const started = await postInventory(http, cast.admin, csv, false);
-    expect(started.status).toBe(202);
-    const importId = started.body.importId as string;
-    const halfway = await eventually(
-      async () => {
-        const view = await importOf(http, cast.admin, importId);
-        return view.processed >= 400 && view.processed < lines.length ? view : null;
-      },
-      60_000,
-      'the import under way',
-    );
-    app.kill('SIGKILL');
-    await app.exitCode();
-    const atCrash = await sql.query('SELECT processed FROM imports WHERE id = $1', [importId]);
-    expect(atCrash.rows[0].processed).toBeGreaterThanOrEqual(halfway.processed);
-    expect(atCrash.rows[0].processed).toBeLessThan(lines.length);
-    await restartApp();
-
-    const done = await eventually(
-      async () => {
-        const view = await importOf(http, cast.admin, importId);
-        return view.state === 'COMPLETED' ? view : null;
-      },
-      90_000,
-      'the resumed import',
-    );
-    expect(done).toMatchObject({
-      total: lines.length,
-      processed: lines.length,
-      created: lines.length,
-      skipped: 0,
-      errors: [],
-    });
-    const stored = await sql.query(
-      `SELECT v.label, v.cells::bigint::text AS cells, v.box_id, v.pos_row, v.pos_col, v.frozen_at, b.din, b.status
-         FROM vials v JOIN batches b ON b.id = v.batch_id WHERE v.label = ANY($1)`,
-      [lines.map((line) => line.vialLabel)],
-    );
-    expect(stored.rows).toHaveLength(lines.length);
-    const byLabel = new Map(stored.rows.map((row: { label: string }) => [row.label, row]));
-    for (const line of lines) {
-      const row = byLabel.get(String(line.vialLabel)) as Record<string, unknown>;
-      expect({
-        cells: Number(row.cells),
-        box: row.box_id,
-        row: row.pos_row,
-        col: row.pos_col,
-        frozenAt: (row.frozen_at as Date).toISOString(),
-        din: row.din,
-        status: row.status,
-      }).toEqual({
-        cells: line.cells,
-        box: line.boxId,
-        row: line.row,
-        col: line.col,
-        frozenAt: line.frozenAt,
-        din: line.din,
-        status: 'LEGACY',
-      });
-    }
-
-    const rerun = await postInventory(http, cast.admin, csv, false);
-    const again = await eventually(
-      async () => {
-        const view = await importOf(http, cast.admin, rerun.body.importId as string);
-        return view.state === 'COMPLETED' ? view : null;
-      },
-      90_000,
-      'the re-run',
-    );
-    expect(again).toMatchObject({ total: lines.length, created: 0, skipped: lines.length, errors: [] });
-    const count = await sql.query('SELECT count(*)::int AS n FROM vials WHERE label = ANY($1)', [
-      lines.map((l) => l.vialLabel),
-    ]);
-    expect(count.rows[0].n).toBe(lines.length);
-  }, 240_000);
 
   it('never wrote a webhook secret or the sealing key to its logs', () => {
     const logs = outputs.flat().join('');

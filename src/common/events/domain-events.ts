@@ -22,6 +22,4 @@ export enum DomainEvent {
   FLAG_RESOLVED = 'flag.resolved',
   /** An admin asked for a webhook delivery to be sent again (subject: the delivery). */
   WEBHOOK_DELIVERY_RETRIED = 'webhook.delivery_retried',
-  /** A legacy bank import was started (subject: the import). */
-  IMPORT_REQUESTED = 'import.requested',
 }

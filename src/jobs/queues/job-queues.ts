@@ -61,7 +61,6 @@ export class JobQueues implements OnApplicationShutdown {
     @InjectQueue(JobQueueName.STORAGE_REVIEW) storageReview: Queue,
     @InjectQueue(JobQueueName.EXPIRY) expiry: Queue,
     @InjectQueue(JobQueueName.NOTIFICATIONS) notifications: Queue,
-    @InjectQueue(JobQueueName.IMPORTS) imports: Queue,
   ) {
     this.jobOptions = defaultJobOptions(env);
     const injected: Record<JobQueueName, Queue> = {
@@ -69,7 +68,6 @@ export class JobQueues implements OnApplicationShutdown {
       [JobQueueName.STORAGE_REVIEW]: storageReview,
       [JobQueueName.EXPIRY]: expiry,
       [JobQueueName.NOTIFICATIONS]: notifications,
-      [JobQueueName.IMPORTS]: imports,
     };
     for (const name of JOB_QUEUE_NAMES) {
       const queue = injected[name];
