@@ -50,7 +50,7 @@ export class NotificationJobsProcessor {
   }
 
   private async evaluate(eventType: string, subjectId: string): Promise<NotificationJobResult> {
-    if (eventType === DomainEvent.WEBHOOK_DELIVERY_RETRIED)
+    if (eventType === String(DomainEvent.WEBHOOK_DELIVERY_RETRIED))
       return { attempted: Number(await this.webhookDelivery.attempt(subjectId)) };
     const now = this.clock.now();
     const [deliveries, emails] = await Promise.all([
