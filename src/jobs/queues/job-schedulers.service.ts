@@ -4,7 +4,7 @@ import { JobName, JobQueueName, runsJobs, SweepJobData } from '../job-names';
 import { JobQueues } from './job-queues';
 import { JobsRedis } from './jobs-redis';
 
-/** Deterministic scheduler ids: every worker upserts the same three, so a tick exists once however many run. */
+/** Deterministic scheduler ids: every worker upserts the same ones, so a tick exists once however many run. */
 export function sweepSchedulerId(queue: JobQueueName): string {
   return `${queue}-sweep`;
 }
