@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { CREATED_AT_CURSOR_SQL } from '../../common/pagination/created-at-cursor';
+import { CREATED_AT_CURSOR_EXPRESSION } from '../../common/pagination/created-at-cursor';
 import { DeliveryUpdate } from '../domain/delivery-outcome';
 import { FlagEventType } from '../domain/flag-event';
 import { WebhookDeliveryAttemptEntity, WebhookDeliveryEntity } from './webhook-delivery.entity';
@@ -69,7 +69,7 @@ export class WebhooksRepository {
   async list(limit: number, after: [string, string] | null): Promise<ListedWebhook[]> {
     const rows = await this.db
       .createQueryBuilder(WebhookEntity, 'w')
-      .addSelect(CREATED_AT_CURSOR_SQL.replace(' AS "cursorAt"', ''), 'cursorAt')
+      .addSelect(CREATED_AT_CURSOR_EXPRESSION, 'cursorAt')
       .where(after ? '(w.created_at, w.id) < (:at::timestamptz, :id::uuid)' : 'true', {
         at: after?.[0],
         id: after?.[1],
@@ -189,7 +189,8 @@ export class WebhooksRepository {
     after: [string, string] | null,
   ): Promise<DeliveryLogRow[]> {
     return this.db.query<DeliveryLogRow[]>(
-      `SELECT ${DELIVERY_COLUMNS}, e.type, ${CREATED_AT_CURSOR_SQL.replace('created_at', 'd.created_at')}
+      `SELECT ${DELIVERY_COLUMNS}, e.type,
+              to_char(d.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"
          FROM webhook_deliveries d JOIN notification_events e ON e.id = d.event_id
         WHERE d.webhook_id = $1
           AND ($2::timestamptz IS NULL OR (d.created_at, d.id) < ($2::timestamptz, $3::uuid))
