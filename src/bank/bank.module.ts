@@ -75,6 +75,6 @@ registerConstraintCode('boosters_dose_once', ErrorCode.INVALID_TRANSITION);
     ReconciliationsService,
     InventoryService,
   ],
-  exports: [ReviewScheduler],
+  exports: [ReviewScheduler, VialsService],
 })
 export class BankModule {}

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { FlagsModule } from '../flags/flags.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { QueueDashboard } from './dashboard/queue-dashboard';
 import { DashboardAuth } from './dashboard/dashboard-auth';
 import { ExpiryProcessor } from './expiry/expiry.processor';
@@ -35,6 +36,7 @@ import { JobWorkers } from './workers/job-workers.service';
 @Module({
   imports: [
     FlagsModule,
+    NotificationsModule,
     JobsRedisModule,
     // The queues (producer side) through @nestjs/bullmq. They share the JobsRedis producer connection, which
     // fails fast (no offline queue, one try per command): nothing on the HTTP path may wait on Redis.

@@ -156,6 +156,7 @@ describe('jobs: control, dashboard, retries and metrics', () => {
       expect(queues.status).toBe(200);
       expect(queues.body.queues.map((queue: { name: string }) => queue.name).sort()).toEqual([
         'expiry',
+        'notifications',
         'readiness',
         'storage-review',
       ]);

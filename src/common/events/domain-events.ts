@@ -17,4 +17,9 @@ export enum DomainEvent {
   STORAGE_REVIEW_CHANGED = 'storage_review.changed',
   /** A donor's banking consent was withdrawn or its expiry changed: their banked vials' review dates move. */
   DONOR_BANKING_CONSENT_CHANGED = 'donor.banking_consent_changed',
+  /** A flag was raised or resolved (subject: the flag): its webhooks and e-mails go out (docs/notifications.md). */
+  FLAG_RAISED = 'flag.raised',
+  FLAG_RESOLVED = 'flag.resolved',
+  /** An admin asked for a webhook delivery to be sent again (subject: the delivery). */
+  WEBHOOK_DELIVERY_RETRIED = 'webhook.delivery_retried',
 }

@@ -3,13 +3,14 @@ import { Job, Worker } from 'bullmq';
 import { hostname } from 'node:os';
 import { appConfig, AppConfig } from '../../../config/app.config';
 import { ExpiryProcessor } from '../expiry/expiry.processor';
-import { FlagJobResult, runsJobs } from '../job-names';
+import { runsJobs } from '../job-names';
 import { JobMetrics } from '../job-metrics';
 import { JobQueues } from '../queues/job-queues';
 import { JobsRedis } from '../queues/jobs-redis';
 import { ReadinessProcessor } from '../readiness/readiness.processor';
 import { StorageReviewProcessor } from '../storage-review/storage-review.processor';
-import { JobProcessor } from './job-processor';
+import { NotificationJobsProcessor } from '../../notifications/notification-jobs.processor';
+import { QueueProcessor } from './job-processor';
 
 /**
  * One BullMQ worker per queue (worker role). A job's lock is renewed while it runs; a worker that dies loses
@@ -26,7 +27,7 @@ import { JobProcessor } from './job-processor';
 export class JobWorkers implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('JobWorkers');
   private readonly workers: Worker[] = [];
-  private readonly processors: JobProcessor[];
+  private readonly processors: QueueProcessor[];
   /** Shows in BullMQ's job records (processedBy) and in the dashboard: which process ran a job. */
   readonly workerName = `${hostname()}-${process.pid}`;
 
@@ -34,12 +35,13 @@ export class JobWorkers implements OnApplicationBootstrap, OnModuleDestroy {
     readiness: ReadinessProcessor,
     storageReview: StorageReviewProcessor,
     expiry: ExpiryProcessor,
+    notifications: NotificationJobsProcessor,
     private readonly redis: JobsRedis,
     private readonly queues: JobQueues,
     private readonly metrics: JobMetrics,
     @Inject(appConfig.KEY) private readonly env: AppConfig,
   ) {
-    this.processors = [readiness, storageReview, expiry];
+    this.processors = [readiness, storageReview, expiry, notifications];
   }
 
   onApplicationBootstrap(): void {
@@ -52,7 +54,7 @@ export class JobWorkers implements OnApplicationBootstrap, OnModuleDestroy {
     await Promise.all(this.workers.map((worker) => worker.close()));
   }
 
-  private start(processor: JobProcessor): Worker {
+  private start(processor: QueueProcessor): Worker {
     const { jobs } = this.env;
     const worker = new Worker(processor.queue, (job: Job) => this.run(processor, job), {
       connection: this.redis.workerConnection(`worker-${processor.queue}`),
@@ -78,7 +80,7 @@ export class JobWorkers implements OnApplicationBootstrap, OnModuleDestroy {
     return worker;
   }
 
-  private async run(processor: JobProcessor, job: Job): Promise<FlagJobResult> {
+  private async run(processor: QueueProcessor, job: Job): Promise<unknown> {
     const stopTimer = this.metrics.jobDuration.startTimer({ queue: processor.queue, name: job.name });
     try {
       const result = await processor.process(job);
