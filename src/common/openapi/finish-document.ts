@@ -47,7 +47,7 @@ export function finishDocument(document: OpenAPIObject, rules: DocumentRules): O
       const operation = item[method];
       if (!operation) continue;
       markPublic(operation);
-      if (method === 'post') declareIdempotencyKey(operation);
+      if (method === 'post') declareIdempotencyKey(operation, errorRef);
       declareCommonErrors(operation, errorRef);
       errorsAreJson(operation, errorRef);
       nameOperation(document, operation, { method, path, prefix: rules.apiPrefix });
@@ -61,13 +61,58 @@ function markPublic(operation: OperationObject): void {
   if (!operation.security) operation.security = [];
 }
 
-function declareIdempotencyKey(operation: OperationObject): void {
+/**
+ * The header, and on a signed-in route the answers it brings: a retry while the first request runs (409), the
+ * same key with another body (422), a key of the wrong length (400). A status the route already declares
+ * keeps its description, with the code added.
+ */
+function declareIdempotencyKey(operation: OperationObject, errorRef: ReferenceObject): void {
   const others = (operation.parameters ?? []).filter(
     (parameter) => !('name' in parameter && parameter.name === IDEMPOTENCY_KEY_HEADER.name),
   );
   const header: ParameterObject = { ...IDEMPOTENCY_KEY_HEADER, schema: { ...IDEMPOTENCY_KEY_HEADER.schema } };
-  if (operation.security?.length === 0) header.description = IGNORED_IDEMPOTENCY_KEY_DESCRIPTION;
   operation.parameters = [...others, header];
+  if (operation.security?.length === 0) {
+    header.description = IGNORED_IDEMPOTENCY_KEY_DESCRIPTION;
+    return;
+  }
+  declareError(
+    operation,
+    errorRef,
+    '400',
+    'VALIDATION_FAILED',
+    'An Idempotency-Key outside 1..255 characters',
+  );
+  declareError(
+    operation,
+    errorRef,
+    '409',
+    'IDEMPOTENCY_KEY_IN_USE',
+    'The first request with this key still runs',
+  );
+  declareError(
+    operation,
+    errorRef,
+    '422',
+    'IDEMPOTENCY_KEY_REUSED',
+    'This key came with another body before',
+  );
+}
+
+function declareError(
+  operation: OperationObject,
+  errorRef: ReferenceObject,
+  status: string,
+  code: string,
+  description: string,
+): void {
+  const existing = operation.responses[status];
+  if (!existing) {
+    operation.responses[status] = errorResponse(errorRef, `${description} (${code})`);
+    return;
+  }
+  if ('$ref' in existing || existing.description.includes(code)) return;
+  existing.description = `${existing.description}; or ${description.toLowerCase()} (${code})`;
 }
 
 /**
