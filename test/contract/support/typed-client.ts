@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import ts from 'typescript';
 
 /** Where the generated client types go; the journey script imports them (git ignores the folder). */
 export const GENERATED_TYPES = join(__dirname, '../generated/cpc-api.d.ts');
@@ -50,4 +51,27 @@ export async function typeCheck(project: string): Promise<Diagnostic[]> {
 
 export function formatDiagnostics(diagnostics: Diagnostic[]): string {
   return diagnostics.map((d) => `  ${d.file}:${d.line} ${d.code} ${d.message}`).join('\n');
+}
+
+/**
+ * Every place a file overrides the type checker: `x as T`, `<T>x`, `x!`, and `@ts-` comments. A client
+ * that needs one of these has found a gap in the generated types.
+ */
+export function castsIn(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isAsExpression(node) || ts.isTypeAssertionExpression(node) || ts.isNonNullExpression(node)) {
+      const { line } = source.getLineAndCharacterOfPosition(node.getStart());
+      found.push(`line ${line + 1}: ${node.getText().slice(0, 80)}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  text.split('\n').forEach((line, index) => {
+    if (/@ts-(ignore|expect-error|nocheck)|eslint-disable/.test(line))
+      found.push(`line ${index + 1}: ${line.trim()}`);
+  });
+  return found;
 }
