@@ -42,7 +42,7 @@ registerConstraintCode('boosters_dose_once', ErrorCode.INVALID_TRANSITION);
 
 /**
  * The cell bank: storage hierarchy, cryopreservation, vials (moves, witnessed thaws, discards), boosters,
- * reconciliation, inventory and storage reviews (DESIGN.md rules 1, 2, 6, 8, 9, 13).
+ * reconciliation, inventory and storage reviews (docs/domain.md, rules 1, 2, 6, 8, 9, 13).
  *
  * Exported for other modules: `ReviewScheduler.onBankingConsentChanged(tx, change)` (registered with the donors
  * module's BankingConsentHooks when the module starts) Banked vials for other modules' records are read

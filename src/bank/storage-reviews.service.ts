@@ -24,7 +24,7 @@ import { ReviewVialRow, VialsRepository } from './vials.repository';
 import { VialsService } from './vials.service';
 
 /**
- * Storage reviews (API.md): QA's periodic decision to keep or dispose of a donor's banked vials. The reviews
+ * Storage reviews (docs/domain.md, "Storage reviews"): QA's periodic decision to keep or dispose of a donor's banked vials. The reviews
  * themselves are kept current by ReviewScheduler inside the commands that change a date, including the donor's
  * consent command, through the hook registered here.
  */
@@ -41,7 +41,7 @@ export class StorageReviewsService implements OnModuleInit {
     private readonly clock: Clock,
   ) {}
 
-  /** DESIGN.md rule 2: the donors module runs this inside the transaction that records a changed banking consent. */
+  /** docs/domain.md, rule 2: the donors module runs this inside the transaction that records a changed banking consent. */
   onModuleInit(): void {
     this.consentHooks.register((tx, change) => this.scheduler.onBankingConsentChanged(tx, change));
   }
@@ -124,7 +124,7 @@ export class StorageReviewsService implements OnModuleInit {
       if (dto.outcome === ReviewOutcome.DISPOSE) {
         await this.vialCommands.discardLocked(tx, vials, reason, { reviewId });
       } else if (vials.length > 0) {
-        // The periodic schedule starts again from this decision (API.md: decision + 12 months or consent expiry).
+        // The periodic schedule starts again from this decision (docs/domain.md, "Storage reviews": decision + 12 months or consent expiry).
         retainedUntil = this.scheduler.dueAt(tx.now, consent, tx.now);
         const dueAt = retainedUntil;
         await this.scheduler.place(

@@ -37,7 +37,7 @@ export interface LockedBatch {
 }
 
 /**
- * Batch creation and the batch's lifecycle (DESIGN.md rules 1, 3, 9; "Identifiers").
+ * Batch creation and the batch's lifecycle (docs/domain.md, rules 1, 3, 9; "Identifiers").
  *
  * For other modules (quality, doses, bank), always inside their own `Transactions.run`:
  * - `lockForAction(tx, user, batchId, action)`: locks the batch row FOR UPDATE; 404 when missing or hidden by
@@ -48,7 +48,7 @@ export interface LockedBatch {
  *   entry (the decision, the discard) says what happened and why.
  * - `recordersOf(tx, batchId)`: every user who recorded a step, QC result or correction on the batch, or
  *   opened a deviation on it (the four-eyes rule's input).
- * - `view(user, batchId)`: the batch view of API.md, 404 when hidden by clinic scope.
+ * - `view(user, batchId)`: the batch view, 404 when hidden by clinic scope (docs/domain.md, rule 11).
  */
 @Injectable()
 export class BatchesService {

@@ -22,8 +22,8 @@ export interface BankingConsentChange {
 export type BankingConsentHandler = (tx: TransactionContext, change: BankingConsentChange) => Promise<void>;
 
 /**
- * Where the cell bank hears of a changed banking consent (DESIGN.md rule 2; API.md "Storage reviews": reviews
- * are updated in the same transaction that withdraws, no job needed to see them). The donors module cannot
+ * Where the cell bank hears of a changed banking consent (docs/domain.md, rule 2 and "Storage reviews":
+ * reviews are updated in the same transaction that withdraws, no job needed to see them). The donors module cannot
  * import the bank (the bank depends on donors), so the bank registers a handler here when it starts:
  *
  *   constructor(hooks: BankingConsentHooks) {}

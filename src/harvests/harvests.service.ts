@@ -13,7 +13,7 @@ import { RecordReceiptDto } from './dto/record-receipt.dto';
 import { HarvestRow, HarvestsRepository } from './harvests.repository';
 
 /**
- * Tissue collection at the clinic and its receipt at the CPC (DESIGN.md rule 2: no harvest without treatment
+ * Tissue collection at the clinic and its receipt at the CPC (docs/domain.md, rule 2: no harvest without treatment
  * consent).
  *
  * For other modules:
