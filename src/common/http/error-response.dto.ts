@@ -15,7 +15,7 @@ export class ErrorResponseDto {
     enumName: 'ErrorCode',
     example: ErrorCode.INVALID_TRANSITION,
     description:
-      'Stable machine-readable code (docs/http-api.md, "Errors"); INTERNAL_ERROR and HTTP_ERROR mean a bug, never an answer by design',
+      'Stable machine-readable code (docs/http-api.md, "Errors and their codes"); INTERNAL_ERROR and HTTP_ERROR mean a bug, never an answer by design',
   })
   code!: WireErrorCode;
 
