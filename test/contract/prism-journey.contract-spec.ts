@@ -1,7 +1,13 @@
 import { join } from 'node:path';
 import type { RunJourney } from './client/journey-shape';
 import { ContractApp, routeTemplate, startContractApp } from './support/contract-app';
-import { conformanceFetch, formatViolations, Violation } from './support/conformance-fetch';
+import {
+  conformanceFetch,
+  Exchange,
+  formatViolations,
+  undeclaredFieldViolations,
+  Violation,
+} from './support/conformance-fetch';
 import { PrismProxy, startPrismProxy } from './support/prism';
 import { TEST_ADMIN } from '../support/test-env';
 
@@ -30,18 +36,22 @@ describe('the main journey through a validating proxy', () => {
     // so `npm run typecheck` does not need those generated types.
     const journey = (await import(JOURNEY)) as { runJourney: RunJourney };
     const violations: Violation[] = [];
+    const exchanges: Exchange[] = [];
+    const routeOf = (path: string) => routeTemplate(contract.document, path);
     const result = await journey.runJourney({
       baseUrl: prism.url,
       admin: TEST_ADMIN,
       fetch: conformanceFetch({
         prismUrl: prism.url,
         serverUrl: contract.url,
-        routeOf: (path) => routeTemplate(contract.document, path),
+        routeOf,
         violations,
+        exchanges,
       }),
     });
     expect(result.doseLabel).toBe(`${result.din}-D01`);
     expect(result.auditActions.length).toBeGreaterThan(10);
+    violations.push(...undeclaredFieldViolations(contract.document, exchanges, routeOf));
     if (violations.length > 0) throw new Error(formatViolations(violations));
   }, 180_000);
 });

@@ -1,4 +1,14 @@
+import type { OpenApiDocument } from './contract-app';
+import { Schema, undeclaredFields } from './schema-walk';
 import { randomUUID } from 'node:crypto';
+
+/** A JSON answer the server gave, kept to compare with its schema after the journey. */
+export interface Exchange {
+  method: string;
+  path: string;
+  status: number;
+  body: unknown;
+}
 
 /** One disagreement between the server and its document, as Prism reported it. */
 export interface Violation {
@@ -42,6 +52,8 @@ export function conformanceFetch(options: {
   serverUrl: string;
   routeOf: (path: string) => string;
   violations: Violation[];
+  /** Every JSON answer the client finally got, for {@link undeclaredFieldViolations}. */
+  exchanges?: Exchange[];
 }): (input: Request) => Promise<Response> {
   return async (input: Request) => {
     const request = withIdempotencyKey(input);
@@ -52,10 +64,19 @@ export function conformanceFetch(options: {
     const listed = headerViolations(route, response);
     options.violations.push(...listed);
     const problem = await prismProblem(response);
-    if (!problem) return response;
-    if (listed.length === 0) options.violations.push(...problemViolations(route, response.status, problem));
-    const target = new URL(url.pathname + url.search, options.serverUrl);
-    return fetch(new Request(target, direct));
+    let answer = response;
+    if (problem) {
+      if (listed.length === 0) options.violations.push(...problemViolations(route, response.status, problem));
+      answer = await fetch(new Request(new URL(url.pathname + url.search, options.serverUrl), direct));
+    }
+    if (options.exchanges && (answer.headers.get('content-type') ?? '').includes('application/json'))
+      options.exchanges.push({
+        method: request.method,
+        path: url.pathname,
+        status: answer.status,
+        body: await answer.clone().json(),
+      });
+    return answer;
   };
 }
 
@@ -120,4 +141,27 @@ export function formatViolations(violations: Violation[]): string {
         `  ${v.route} -> ${v.status}: ${v.side}${v.where ? `.${v.where}` : ''}: ${v.message} [${v.severity}]`,
     );
   return `${unique.size} distinct violation(s) of the OpenAPI document:\n${lines.join('\n')}`;
+}
+
+/** Fields the server sent that the document does not declare for that route and status. */
+export function undeclaredFieldViolations(
+  document: OpenApiDocument,
+  exchanges: Exchange[],
+  routeOf: (path: string) => string,
+): Violation[] {
+  return exchanges.flatMap(({ method, path, status, body }) => {
+    const template = routeOf(path);
+    const operation = document.paths[template]?.[method.toLowerCase()] as
+      { responses?: Record<string, { content?: Record<string, { schema?: Schema }> }> } | undefined;
+    const schema = operation?.responses?.[String(status)]?.content?.['application/json']?.schema;
+    if (!schema) return [];
+    return undeclaredFields(document, schema, body).map((field) => ({
+      route: `${method} ${template}`,
+      status,
+      side: 'response' as const,
+      severity: 'Error',
+      where: field.where ? `body.${field.where}` : 'body',
+      message: field.message,
+    }));
+  });
 }
