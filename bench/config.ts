@@ -1,5 +1,5 @@
 /**
- * How big and how long. The full run holds the design to DESIGN.md's numbers at ten years of data; the quick
+ * How big and how long. The full run holds the design to the numbers of docs/operations.md at ten years of data; the quick
  * run (CI) uses small data and short loads to prove every scenario still runs, and judges nothing.
  */
 export interface BenchConfig {
@@ -19,7 +19,7 @@ export interface BenchConfig {
   warmupSeconds: number;
   /** Seconds of each look-up load. */
   lookupSeconds: number;
-  /** Concurrent clients of the write load and of pgbench (DESIGN.md: 8). */
+  /** Concurrent clients of the write load and of pgbench (8, as the targets of docs/operations.md are measured). */
   writeClients: number;
   /** Measured runs of the readiness sweep at each size (after one warm-up run). */
   sweepRuns: number;

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (full: ten years of data, DESIGN.md's targets judged) and `npm run bench -- --quick` (CI:
+ * `npm run bench` (full: ten years of data, the targets of docs/operations.md judged) and `npm run bench -- --quick` (CI:
  * small data, seconds, every scenario must run; nothing is judged). See bench/README.md for how to read it.
  *
  * Everything runs on this machine against 127.0.0.1: a database of its own (dropped at the end, also on

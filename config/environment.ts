@@ -63,7 +63,7 @@ export interface NotificationSettings {
  * that they do not wait on BullMQ's 30-second lock and stall defaults.
  */
 export interface JobsSettings {
-  /** How often each sweep runs: readiness every minute, storage reviews and dose expiry hourly (API.md). */
+  /** How often each sweep runs: readiness every minute, storage reviews and dose expiry hourly (docs/operations.md). */
   readinessSweepSeconds: number;
   storageReviewSweepSeconds: number;
   expirySweepSeconds: number;

@@ -374,7 +374,7 @@ export class BatchPath1764000010000 implements MigrationInterface {
   }
 }
 
-/** DESIGN.md's default specification for cultured adipose-derived stem cells (IFATS/ISCT 2013). */
+/** The default specification (docs/domain.md, "Specifications") for cultured adipose-derived stem cells (IFATS/ISCT 2013). */
 const DEFAULT_LIMITS = {
   STERILITY: { kind: 'CATEGORICAL', pass: 'NEGATIVE', allowPending: true },
   MYCOPLASMA: { kind: 'CATEGORICAL', pass: 'NEGATIVE', allowPending: false },

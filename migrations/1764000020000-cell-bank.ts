@@ -84,7 +84,7 @@ export class CellBank1764000020000 implements MigrationInterface {
   }
 
   private async createReviewsAndVials(db: QueryRunner): Promise<void> {
-    // API.md "Storage reviews": one review per donor and due date. 'DUE' is derived when read (due within 30
+    // docs/domain.md, "Storage reviews": one review per donor and due date. 'DUE' is derived when read (due within 30
     // days or past), so only PENDING and DECIDED are stored. The jobs' storage-review processor reads
     // id, donor_id, clinic_id, due_at and status.
     await db.query(`

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
@@ -31,6 +31,9 @@ import { ReadModelModule } from './read-model/read-model.module';
     LoggerModule.forRootAsync({
       inject: [appConfig.KEY],
       useFactory: (env: AppConfig) => ({
+        // Every route, in path-to-regexp 8's named-wildcard syntax: the library's default `*` is the legacy
+        // form Nest would convert with a warning on every start.
+        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         pinoHttp: {
           level: env.logLevel,
           // The request id Fastify assigned (see http-app.ts), so logs and the X-Request-Id answer agree.

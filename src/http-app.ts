@@ -5,7 +5,16 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { ErrorResponseDto } from './common/http/error-response.dto';
+import { finishDocument } from './common/openapi/finish-document';
+import { DERIVED_OPERATION_ID } from './common/openapi/operation-ids';
 import { createValidationPipe } from './common/validation/validation';
+import {
+  DASHBOARD_SECURITY,
+  dashboardPathItem,
+  dashboardSecurityScheme,
+} from './jobs/dashboard/dashboard-openapi';
+import { DASHBOARD_PATH } from './jobs/dashboard/queue-dashboard';
 import { MetricsService } from './metrics/metrics.service';
 
 export const API_PREFIX = 'api/v1';
@@ -73,11 +82,26 @@ function setupOpenApi(app: INestApplication): void {
     .setDescription(
       'Adipose-derived stem cells from harvest to injection: donors, harvests, batches, QC, release, doses and the ' +
         'cryopreserved cell bank, with an append-only audit trail. Every error has the body ' +
-        '`{statusCode, code, message, details}`; every POST accepts an optional `Idempotency-Key` header.',
+        '`{statusCode, code, message, details}`; every POST accepts an optional `Idempotency-Key` header. ' +
+        'The guide to the conventions is docs/http-api.md in the repository.',
     )
     .setVersion('1.0')
+    // Relative to where this document is served, so it names each deployment's own base URL.
+    .addServer('/', 'The server that serves this document')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addSecurityRequirements('bearer')
     .build();
-  const document = SwaggerModule.createDocument(app, config);
+  // Proprietary (package.json says UNLICENSED): a name, and no public licence text to link to.
+  config.info.license = { name: 'Proprietary (UNLICENSED)' };
+  const document = SwaggerModule.createDocument(app, config, {
+    extraModels: [ErrorResponseDto],
+    operationIdFactory: (controller, method) => `${DERIVED_OPERATION_ID}${controller}.${method}`,
+  });
+  finishDocument(document, {
+    errorSchema: ErrorResponseDto.name,
+    apiPrefix: `/${API_PREFIX}`,
+    extraPaths: { [DASHBOARD_PATH]: dashboardPathItem(ErrorResponseDto.name) },
+    extraSecuritySchemes: { [DASHBOARD_SECURITY]: dashboardSecurityScheme },
+  });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

@@ -14,7 +14,7 @@ interface Lookup {
 }
 
 /**
- * API.md "Cell bank": the look-ups a technician or QA makes at the tank, each on its own for a while, one
+ * docs/operations.md, "Performance targets": the look-ups a technician or QA makes at the tank, each on its own for a while, one
  * request at a time (a look-up's latency is the figure, not how many a saturated server answers), over a
  * random sample of the million vials, ten thousand boxes and two hundred thousand banking donors.
  */

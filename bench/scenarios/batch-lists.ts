@@ -2,7 +2,7 @@ import { percentiles } from '../lib/load';
 import { Figure, round } from '../lib/report';
 import { judged, ScenarioContext } from './context';
 
-/** Not a DESIGN.md number: a list screen should answer as fast as the recall list does. */
+/** Not a number of docs/operations.md: a list screen should answer as fast as the recall list does. */
 const TARGET_MS = 100;
 
 /**
@@ -28,7 +28,7 @@ export async function measureReadyLists(context: ScenarioContext, doctorToken: s
     figures.push({
       scenario: `Ready-for-injection list, ${who} (${first.body.items.length} ready)`,
       measured: `p50 ${round(p50, 1)} ms, p99 ${round(p99, 1)} ms`,
-      target: `p99 < ${TARGET_MS} ms (not in DESIGN.md)`,
+      target: `p99 < ${TARGET_MS} ms (not in docs/operations.md)`,
       value: p99,
       unit: 'ms',
       pass: judged(context, p99 < TARGET_MS),

@@ -8,7 +8,7 @@ const TARGET_RATIO = 0.5;
 const TARGET_P99_MS = 20;
 
 /**
- * DESIGN.md: logging a cell count over HTTP reaches at least half of what pgbench reaches with the same SQL
+ * docs/operations.md, "Performance targets": logging a cell count over HTTP reaches at least half of what pgbench reaches with the same SQL
  * on the same machine, and answers within 20 ms (p99) at half of pgbench's rate. pgbench runs before and after
  * the API's own load and the baseline is their mean, so a machine that gets busier or quieter during the run
  * moves both sides alike. pgbench with prepared statements runs last, for information: it is what the

@@ -2,6 +2,7 @@ import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator';
 import { Page } from '../common/pagination/pagination';
+import { ErrorCode } from '../common/errors/error-code';
 import { ErrorResponseDto } from '../common/http/error-response.dto';
 import { AuditEntryView, AuditHead, AuditService, AuditVerification } from './audit.service';
 import { AuditListQueryDto, AuditRangeQueryDto } from './dto/audit-query.dto';
@@ -34,7 +35,7 @@ function validationExample(field: string, error: string): { example: ErrorRespon
   return {
     example: {
       statusCode: 400,
-      code: 'VALIDATION_FAILED',
+      code: ErrorCode.VALIDATION_FAILED,
       message: `Invalid input: ${field}`,
       details: { fields: [{ field, errors: [error] }] },
     },

@@ -42,7 +42,7 @@ registerConstraintCode('boosters_dose_once', ErrorCode.INVALID_TRANSITION);
 
 /**
  * The cell bank: storage hierarchy, cryopreservation, vials (moves, witnessed thaws, discards), boosters,
- * reconciliation, inventory and storage reviews (DESIGN.md rules 1, 2, 6, 8, 9, 13).
+ * reconciliation, inventory and storage reviews (docs/domain.md, rules 1, 2, 6, 8, 9, 13).
  *
  * Reacts to the donors module's BankingConsentChanged on the event bus (StorageReviewsService.onModuleInit). Banked vials for other modules' records are read
  * through VialRecordsModule (no imports, so batches and materials can use it without a cycle).

@@ -28,7 +28,7 @@ export interface NewBooster {
   requestedAt: Date;
 }
 
-/** What decides whether a batch's banked vials may be drawn for a booster (DESIGN.md rules 7, 13). */
+/** What decides whether a batch's banked vials may be drawn for a booster (docs/domain.md, rules 7, 13). */
 export interface BatchDrawability {
   id: string;
   din: string;

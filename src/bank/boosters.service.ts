@@ -244,7 +244,7 @@ export class BoostersService {
   }
 }
 
-/** DESIGN.md rules 7 and 13: only a released batch, not recalled and with no failure after release, is drawn. */
+/** docs/domain.md, rules 7 and 13: only a released batch, not recalled and with no failure after release, is drawn. */
 function assertDrawable(batch: BatchDrawability): void {
   if (batch.status !== 'RELEASED') {
     throw notAvailable(`The vials' batch is ${batch.status}; only vials of a RELEASED batch are drawn`, {

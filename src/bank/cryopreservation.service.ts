@@ -21,7 +21,7 @@ import { Box, VialPlacement } from './vial-placement.service';
 import { NewVial, VialsRepository } from './vials.repository';
 
 /**
- * Cryopreservation: surplus cells of a batch frozen into vials in tank positions (DESIGN.md rules 1, 2, 6, 9, 13).
+ * Cryopreservation: surplus cells of a batch frozen into vials in tank positions (docs/domain.md, rules 1, 2, 6, 9, 13).
  * All or nothing: one transaction stores every vial or none.
  */
 @Injectable()

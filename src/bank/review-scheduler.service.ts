@@ -23,7 +23,7 @@ export interface PlacementCause {
 }
 
 /**
- * Keeps the storage reviews in step with the vials (API.md "Storage reviews"): one review per donor and due date,
+ * Keeps the storage reviews in step with the vials (docs/domain.md, "Storage reviews"): one review per donor and due date,
  * created and updated in the transaction of the command that changes a date (freezing, a RETAIN decision, a
  * changed banking consent), and closed as NO_VIALS_LEFT in the transaction that takes its last vial out of the
  * tanks. Callers hold the donor's bank lock (StorageReviewsRepository.lockDonorBank).
@@ -155,7 +155,7 @@ export class ReviewScheduler {
   }
 
   /**
-   * DESIGN.md rule 2: a withdrawn banking consent makes the donor's banked vials due at once; a consent whose
+   * docs/domain.md, rule 2: a withdrawn banking consent makes the donor's banked vials due at once; a consent whose
    * expiry moved moves their dates (the earlier of the periodic date and the expiry). Runs inside the consent's
    * transaction, so the reviews are current the moment the consent is recorded.
    */

@@ -18,7 +18,7 @@ import { ReviewScheduler } from './review-scheduler.service';
 import { Box, VialPlacement } from './vial-placement.service';
 import { VialEventRow, VialRow, VialsRepository } from './vials.repository';
 
-/** Who may witness a thaw: CPC staff who handle cells (API.md). */
+/** Who may witness a thaw: CPC staff who handle cells (docs/domain.md, rule 8). */
 const WITNESS_ROLES: ReadonlySet<string> = new Set(['technician', 'qa']);
 
 /**

@@ -5,7 +5,7 @@ import { QcOutcome, QcTest } from '../quality/domain/specification';
 import { BatchStatus } from './domain/batch-state-machine';
 
 /**
- * "Ready for injection" (API.md, "Batch view"), as one SQL predicate over a batch row aliased `batch`, at
+ * "Ready for injection" (docs/domain.md, "Growth"), as one SQL predicate over a batch row aliased `batch`, at
  * the time in parameter `now`. The view, the list filter and anything else that asks use this text, so there
  * is one definition. It reads the record itself, so it is right without any job having run:
  * - released, and `now` is before the batch's shelf life ends;

@@ -27,7 +27,7 @@ import {
 
 /**
  * The culture steps a technician records on a batch: isolation, passages, in-passage counts, final harvest
- * (DESIGN.md rules 3, 4, 9, 10). Each is one transaction that locks the batch row, asks the state machine,
+ * (docs/domain.md, rules 3, 4, 9, 10). Each is one transaction that locks the batch row, asks the state machine,
  * writes the entry and its audit entry on the batch.
  *
  * Checks run in the contract's order: the batch and any entry a correction names (404), the state (409), the

@@ -86,8 +86,8 @@ export class DonorsController {
       'Role not allowed; a doctor or technician correcting a REACTIVE result; qa recording a result that is not a correction (FORBIDDEN)',
     type: ErrorResponseDto,
   })
-  // API.md's role column says doctor and technician, but its text has a qa correction lift a REACTIVE result:
-  // qa is admitted for corrections only (DonorsService.recordScreening refuses anything else with 403).
+  // Doctors and technicians record results, and only a qa correction lifts a REACTIVE one (docs/domain.md,
+  // rule 10): qa is admitted for corrections only (DonorsService.recordScreening refuses anything else with 403).
   @Roles('doctor', 'technician', 'qa')
   @ApiOperation({
     summary: 'Record an infectious-disease screening result, or correct one',

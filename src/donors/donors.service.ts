@@ -38,7 +38,7 @@ import { createdAtCursor } from '../common/pagination/created-at-cursor';
 const CODE_ATTEMPTS = 5;
 
 /**
- * Donors (patients): registration with consent, infectious screening, consents (DESIGN.md rules 1, 2, 10, 11).
+ * Donors (patients): registration with consent, infectious screening, consents (docs/domain.md, rules 1, 2, 10, 11).
  *
  * For other modules:
  * - `findVisible(user, donorId)`: the donor, or 404 when missing or of another clinic (for a doctor).
@@ -338,7 +338,7 @@ export class DonorsService {
     return target;
   }
 
-  /** DESIGN.md rule 1: a reactive donor's batches are biohazard, in the transaction that made the donor reactive. */
+  /** docs/domain.md, rule 1: a reactive donor's batches are biohazard, in the transaction that made the donor reactive. */
   private async markBatchesBiohazard(
     tx: TransactionContext,
     donorId: string,

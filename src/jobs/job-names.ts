@@ -2,7 +2,7 @@ import { AppRole } from '../../config/environment';
 
 /**
  * The job queues, one per processor, under QUEUE_PREFIX. Their names are also the `:name` of
- * `POST /jobs/:name/run` (API.md), so they never change once published.
+ * `POST /jobs/:name/run` (docs/operations.md, "Queues and jobs"), so they never change once published.
  */
 export enum JobQueueName {
   READINESS = 'readiness',

@@ -13,7 +13,7 @@ import { aCast, bearer, Cast, Person } from '../support/people';
 import { aDose, aQcResult, aReceivedDose, aReleasedBatch } from '../support/release-fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
-/** API.md, "Batch view": the fields every batch view carries. */
+/** The fields every batch view carries (docs/domain.md, "Growth"; BatchViewDto in /docs). */
 const BATCH_VIEW_FIELDS = [
   'id',
   'din',

@@ -21,7 +21,7 @@ const HOUR = 3_600_000;
 
 /**
  * Flags raised and resolved by the events that make them due, through the outbox, the relay and the workers,
- * within API.md's 5 seconds. Each test starts its clock when the triggering request has been answered.
+ * within the 5 seconds of docs/domain.md, "Flags". Each test starts its clock when the triggering request has been answered.
  */
 describe('flags raised and resolved by their triggering events', () => {
   let t: JobsTestApp;

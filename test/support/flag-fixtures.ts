@@ -3,7 +3,7 @@ import { Environment, JobsSettings, loadEnvironment } from '../../config/environ
 import { bearer } from './people';
 import { aPrivateDatabase, PrivateDatabase, startTestAppWith, TestApp } from './test-app';
 
-/** API.md: "recording the event that makes a flag due ... leads to the flag within 5 seconds". */
+/** docs/domain.md, "Flags": recording the event that makes a flag due raises it within 5 seconds. */
 export const FLAG_DEADLINE_MS = 5000;
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Account lock-out (API.md, 429): failed logins and failed signatures together, five within fifteen minutes,
+ * Account lock-out (docs/http-api.md, "Signing in, roles and clinic scope"; 429): failed logins and failed signatures together, five within fifteen minutes,
  * lock the account for fifteen minutes. A signature is a re-entered password, so guessing it through the
  * release screen must cost the same as guessing it at the login form.
  */

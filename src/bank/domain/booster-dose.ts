@@ -18,7 +18,7 @@ export function boosterDoseCells(vials: readonly ThawedVial[]): number {
 }
 
 /**
- * The vials whose post-thaw viability fails the batch's own specification (DESIGN.md rule 13), judged by the
+ * The vials whose post-thaw viability fails the batch's own specification (docs/domain.md, rule 13), judged by the
  * same evaluation as the release's VIABILITY test, so the two can never disagree on a limit.
  */
 export function vialsBelowViabilitySpec(spec: Specification, vials: readonly ThawedVial[]): ThawedVial[] {

@@ -1,7 +1,7 @@
 import { fromWallClock, wallClock } from '../../common/clock/facility-calendar';
 
 /**
- * When banked cells are reviewed (API.md "Storage reviews"): every N months (12 by default) from the vial's
+ * When banked cells are reviewed (docs/domain.md, "Storage reviews"): every N months (12 by default) from the vial's
  * review base (its freezing, then each RETAIN decision), and when the donor's banking consent expires or is
  * withdrawn, whichever is earlier. Months are calendar months where the CPC is (FACILITY_TZ): frozen on
  * 31 January in Tokyo, reviewed on the last day of February, at the same wall-clock time.
@@ -35,7 +35,7 @@ export function nextReviewAt(input: ReviewScheduleInput): Date {
 }
 
 /**
- * A withdrawn banking consent makes the vial due at once (DESIGN.md rule 2), unless it was due even earlier:
+ * A withdrawn banking consent makes the vial due at once (docs/domain.md, rule 2), unless it was due even earlier:
  * a withdrawal never postpones a review.
  */
 export function dueOnWithdrawal(current: Date, withdrawnAt: Date): Date {

@@ -1,5 +1,5 @@
 /**
- * A storage review's status as shown (API.md): PENDING and DECIDED are stored; DUE is read off the clock, so it
+ * A storage review's status as shown (docs/domain.md, "Storage reviews"): PENDING and DECIDED are stored; DUE is read off the clock, so it
  * is always current without a job: an undecided review due within 30 days, or past due.
  */
 export enum StoredReviewStatus {

@@ -86,7 +86,7 @@ export interface BoxPlace {
 }
 
 /**
- * Why a batch's vials may not go into this box, or null when they may (DESIGN.md rules 1 and 13): banked cells
+ * Why a batch's vials may not go into this box, or null when they may (docs/domain.md, rules 1 and 13): banked cells
  * live in liquid-nitrogen vapour, not a -80 C freezer, and a reactive donor's vials only in biohazard tanks,
  * other vials never.
  */

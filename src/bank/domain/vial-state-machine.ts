@@ -1,7 +1,7 @@
 import { DomainError } from '../../common/errors/domain-error';
 import { ErrorCode } from '../../common/errors/error-code';
 
-/** API.md: STORED -> RESERVED -> THAWED, STORED|RESERVED -> DISCARDED. */
+/** docs/domain.md, "States": STORED -> RESERVED -> THAWED, STORED|RESERVED -> DISCARDED. */
 export enum VialStatus {
   STORED = 'STORED',
   RESERVED = 'RESERVED',

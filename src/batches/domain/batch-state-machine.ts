@@ -34,11 +34,11 @@ export interface BatchTransition {
 
 const { RECEIVED, IN_CULTURE, CULTURE_COMPLETE, RELEASED, REJECTED, DISCARDED } = BatchStatus;
 
-/** A decision (release, reject, discard) is final: the batch is decided once (DESIGN.md rule 6). */
+/** A decision (release, reject, discard) is final: the batch is decided once (docs/domain.md, rule 6). */
 const UNDECIDED = [RECEIVED, IN_CULTURE, CULTURE_COMPLETE] as const;
 
 /**
- * Every step a batch may take, in one place (API.md, "Batches"). Anything not listed is 409
+ * Every step a batch may take, in one place (docs/domain.md, "States"). Anything not listed is 409
  * INVALID_TRANSITION.
  */
 export const BATCH_TRANSITIONS: readonly BatchTransition[] = [

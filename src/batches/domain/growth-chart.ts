@@ -4,7 +4,7 @@ import { GrowthPoint } from './growth';
  * A self-contained SVG growth chart for a batch, drawn on the server so that any client (a clinic's
  * browser, a PDF, an e-mail) shows the same picture. The y axis is the cumulative cell yield, cells plated
  * at isolation x 2^cumulative PD, on a log scale: that is the quantity the projected ready date and the
- * target refer to (API.md, "Batch view"), so curve, target line and projection meet on one scale. The
+ * target refer to (docs/domain.md, "Growth"), so curve, target line and projection meet on one scale. The
  * cells actually counted at each point are in the marker's tooltip.
  */
 export interface GrowthChartInput {

@@ -1,6 +1,6 @@
 /**
  * Population doublings, doubling times, the growth curve and the projected ready date of a batch, exactly
- * as API.md ("Batch view") defines them. Inputs are the counting entries only: the caller has already
+ * as docs/domain.md ("Growth") defines them. Inputs are the counting entries only: the caller has already
  * replaced corrected entries by their corrections.
  */
 

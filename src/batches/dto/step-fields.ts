@@ -12,7 +12,7 @@ import {
   Min,
 } from 'class-validator';
 
-/** Cell numbers are whole cells; 1e12 is the contract's validation ceiling (API.md, "Conventions"). */
+/** Cell numbers are whole cells; 1e12 is the contract's validation ceiling (docs/http-api.md, "Conventions"). */
 export const MAX_CELLS = 1_000_000_000_000;
 
 /** A positive whole number of cells, at most 1e12. */

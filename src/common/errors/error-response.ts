@@ -4,9 +4,17 @@ import { constraintCode } from './constraint-codes';
 import { DomainError } from './domain-error';
 import { ERROR_STATUS, ErrorCode } from './error-code';
 
+/**
+ * Codes outside the contract's enum that the filter can still send: INTERNAL_ERROR for an unforeseen failure
+ * (a bug, logged with its stack) and HTTP_ERROR for a framework status with no code of its own. The OpenAPI
+ * document lists them, so that a client generated from it accepts every body the server can send.
+ */
+export const UNFORESEEN_ERROR_CODES = ['INTERNAL_ERROR', 'HTTP_ERROR'] as const;
+export type WireErrorCode = ErrorCode | (typeof UNFORESEEN_ERROR_CODES)[number];
+
 export interface ErrorBody {
   statusCode: number;
-  code: string;
+  code: WireErrorCode;
   message: string;
   details: Record<string, unknown>;
 }

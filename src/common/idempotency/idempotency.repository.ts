@@ -12,7 +12,7 @@ export interface StoredKey {
 
 /** A key whose first request died unanswered is free again after this long. */
 const STALE_AFTER_SECONDS = 60;
-/** Keys live at least 24 h (API.md); they are purged a day after that. */
+/** Keys live at least 24 h (docs/http-api.md, "Idempotency"); they are purged a day after that. */
 export const KEY_RETENTION_HOURS = 48;
 
 /**

@@ -1,4 +1,5 @@
 import { Param, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ApiParam } from '@nestjs/swagger';
 import { DomainError } from '../errors/domain-error';
 import { ErrorCode } from '../errors/error-code';
 
@@ -35,11 +36,21 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
-/** A path id: not a UUID is `400 VALIDATION_FAILED`, checked before anything is looked up. */
-export const UuidParam = (name = 'id'): ParameterDecorator =>
-  Param(
-    name,
-    new ParseUUIDPipe({
-      exceptionFactory: () => validationFailed([{ field: name, errors: [`${name} must be a UUID`] }]),
-    }),
-  );
+/**
+ * A path id: not a UUID is `400 VALIDATION_FAILED`, checked before anything is looked up. It also tells the
+ * OpenAPI document the parameter is a UUID, which keeps `/batches/{id}/...` apart from `/batches/by-din/{din}`
+ * for clients and validating proxies.
+ */
+export const UuidParam =
+  (name = 'id'): ParameterDecorator =>
+  (target, method, index) => {
+    Param(
+      name,
+      new ParseUUIDPipe({
+        exceptionFactory: () => validationFailed([{ field: name, errors: [`${name} must be a UUID`] }]),
+      }),
+    )(target, method, index);
+    const descriptor = method === undefined ? undefined : Object.getOwnPropertyDescriptor(target, method);
+    if (method !== undefined && descriptor)
+      ApiParam({ name, type: 'string', format: 'uuid' })(target, method, descriptor);
+  };

@@ -1,5 +1,5 @@
 /**
- * Infectious-disease screening of a donor (Act on the Safety of Regenerative Medicine; DESIGN.md rule 1).
+ * Infectious-disease screening of a donor (Act on the Safety of Regenerative Medicine; docs/domain.md, rule 1).
  * The status is derived from the entries every time it is read and never stored, so it cannot drift from
  * the record it summarises.
  */

@@ -1,5 +1,5 @@
 /**
- * Chain of identity at the point of care (DESIGN.md rule 12): the code on the patient's wristband and the
+ * Chain of identity at the point of care (docs/domain.md, rule 12): the code on the patient's wristband and the
  * label scanned from the syringe must both be this dose's. Compared exactly, case included, after dropping the
  * whitespace a scanner may append: a near match is a mismatch.
  */

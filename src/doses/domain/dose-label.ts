@@ -1,4 +1,4 @@
-/** Fresh doses are `<DIN>-D01`, `-D02`...; booster doses `<DIN>-B01`... (DESIGN.md, "Identifiers"). */
+/** Fresh doses are `<DIN>-D01`, `-D02`...; booster doses `<DIN>-B01`... (docs/domain.md, "Identifiers"). */
 export type DoseKind = 'FRESH' | 'BOOSTER';
 
 const LABEL_LETTER: Record<DoseKind, string> = { FRESH: 'D', BOOSTER: 'B' };

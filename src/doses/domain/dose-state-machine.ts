@@ -33,7 +33,7 @@ const { FORMULATED, DISPATCHED, RECEIVED, REJECTED, ADMINISTERED, DESTROYED, REC
 export const UNDELIVERED_DOSE_STATUSES: readonly DoseStatus[] = [FORMULATED, DISPATCHED, RECEIVED];
 
 /**
- * Every step a dose (fresh or booster) may take, in one place (API.md, "Doses"). Anything not listed is
+ * Every step a dose (fresh or booster) may take, in one place (docs/domain.md, "States"). Anything not listed is
  * 409 INVALID_TRANSITION. A dose may be given straight from the CPC (FORMULATED) when the clinic sits next
  * door, so dispatch and receipt are not required before administration.
  */

@@ -1,7 +1,7 @@
 import { Role } from '../../common/transaction/actor';
 
 /**
- * The flags of API.md ("Flags and jobs"): what raises each, what resolves it, and what its subject is. The jobs
+ * The flags (docs/domain.md, "Flags"): what raises each, what resolves it, and what its subject is. The jobs
  * raise and resolve them; users read and acknowledge them.
  */
 export enum FlagType {
@@ -159,7 +159,7 @@ export const FLAG_POLICIES: Readonly<Record<FlagType, FlagPolicy>> = {
   },
 };
 
-/** A storage review is due when its date is within this many days, or past (API.md). */
+/** A storage review is due when its date is within this many days, or past (docs/domain.md, "Flags"). */
 export const STORAGE_REVIEW_DUE_WITHIN_DAYS = 30;
-/** A dose not administered is flagged when it expires within this many hours (API.md). */
+/** A dose not administered is flagged when it expires within this many hours (docs/domain.md, "Flags"). */
 export const DOSE_EXPIRING_WITHIN_HOURS = 6;

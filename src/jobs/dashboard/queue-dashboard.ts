@@ -8,7 +8,7 @@ import { toErrorResponse } from '../../common/errors/error-response';
 import { JobQueues } from '../queues/job-queues';
 import { DashboardAuth } from './dashboard-auth';
 
-/** Outside /api/v1 (API.md, "Conventions"). */
+/** Outside /api/v1 (docs/http-api.md, "Conventions"). */
 export const DASHBOARD_PATH = '/admin/queues';
 
 /**

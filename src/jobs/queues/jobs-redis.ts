@@ -12,8 +12,8 @@ function reconnectDelay(attempt: number): number {
  * The process's Redis connections for BullMQ.
  *
  * The producer connection (queues, on-demand runs, the relay) fails fast: no offline queue, one try per
- * command, a command timeout. Nothing on the HTTP path may wait on Redis (API.md: Redis being down is not an
- * error), and the relay must learn at once that a send failed so it keeps the outbox rows for later.
+ * command, a command timeout. Nothing on the HTTP path may wait on Redis (docs/operations.md, "Health": Redis being down
+ * is not an error), and the relay must learn at once that a send failed so it keeps the outbox rows for later.
  *
  * Workers get their own connections from {@link workerConnection}: blocking commands need
  * `maxRetriesPerRequest: null`, and a worker simply waits for Redis to come back.

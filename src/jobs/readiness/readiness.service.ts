@@ -120,7 +120,7 @@ export class ReadinessService {
       const holds = releasable && qcAllowsRelease(await this.record.qcRecordsOf([batchId], manager));
       return {
         holds,
-        // The flag follows API.md (status and QC); open deviations still hold the release back, so QA sees them here.
+        // The flag follows docs/domain.md, "Flags" (status and QC); open deviations still hold the release back, so QA sees them here.
         details: {
           din: batch.din,
           openDeviations: holds ? await this.record.openDeviationCount(batchId, manager) : 0,

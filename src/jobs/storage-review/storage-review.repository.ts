@@ -8,7 +8,7 @@ export interface StorageReviewRow {
   donorCode: string;
   clinicId: string;
   dueAt: Date;
-  /** PENDING or DECIDED as stored; DUE is derived from the date (API.md, "Storage reviews"). */
+  /** PENDING or DECIDED as stored; DUE is derived from the date (docs/domain.md, "Storage reviews"). */
   status: string;
 }
 

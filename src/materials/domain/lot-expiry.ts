@@ -3,7 +3,7 @@ import { parseZonedTimestamp } from '../../common/validation/past-event.validato
 
 /**
  * A reagent lot's expiry as printed on its label is a calendar date: usable through the end of that day where
- * the CPC is (API.md: calendar rules use FACILITY_TZ). We store the first instant at which the lot is no longer
+ * the CPC is (docs/http-api.md, "Conventions": calendar rules use FACILITY_TZ). We store the first instant at which the lot is no longer
  * usable, so "expired at t" is simply `t >= expiresAt` whatever zone t was written in.
  */
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

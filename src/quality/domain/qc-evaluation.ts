@@ -116,7 +116,7 @@ export interface QcResultRecord {
 }
 
 /**
- * The result that counts for each test (API.md, "QC"). A result that another corrects is superseded. Of the
+ * The result that counts for each test (docs/domain.md, "Specifications"). A result that another corrects is superseded. Of the
  * rest, a FAIL is out of specification and keeps counting whatever passes after it (no testing into
  * compliance; only a QA correction naming it lifts it); otherwise the latest result counts.
  */

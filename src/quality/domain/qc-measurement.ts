@@ -1,7 +1,7 @@
 import { DEFAULT_SPECIFICATION, QcTest } from './specification';
 
 /**
- * The shape of a QC measurement per test, as the HTTP contract fixes it (API.md, "QC"): categorical tests
+ * The shape of a QC measurement per test, as the HTTP contract fixes it (docs/domain.md, "Specifications"): categorical tests
  * take `result`, numeric tests `value` (with an optional `<` qualifier and unit). Checked on input, before
  * anything is looked up; the batch's own specification then judges the measurement.
  */
@@ -29,7 +29,7 @@ export function resultsAllowedFor(test: QcTest): readonly CategoricalResult[] {
   return CATEGORICAL_RESULTS[test] ?? [];
 }
 
-/** Cells are counted whole (API.md, "Conventions"): a CELL_COUNT value is an integer. */
+/** Cells are counted whole (docs/http-api.md, "Conventions"): a CELL_COUNT value is an integer. */
 export function takesWholeNumber(test: QcTest): boolean {
   const limit = DEFAULT_SPECIFICATION.limits[test];
   return limit.kind === 'NUMERIC' && limit.unit === 'cells';

@@ -21,7 +21,7 @@ export function freshExpiry(finalHarvestAt: Date, shelfLifeHours: number): Date 
 }
 
 /**
- * DESIGN.md rule 5, checked in a fixed order so the same request always gets the same answer: first what the
+ * docs/domain.md, rule 5, checked in a fixed order so the same request always gets the same answer: first what the
  * product is (QC complete and passing), then the process around it (no open deviation), then who signs (four
  * eyes), then time (shelf life). Returns the batch's expiry.
  */

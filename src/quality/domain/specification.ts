@@ -45,7 +45,7 @@ export interface Specification {
   readonly limits: Readonly<Record<QcTest, SpecLimit>>;
 }
 
-/** DESIGN.md, "Specifications": the defaults for cultured adipose-derived stem cells. */
+/** docs/domain.md, "Specifications": the defaults for cultured adipose-derived stem cells. */
 export const DEFAULT_SPECIFICATION: Specification = {
   version: 'ADSC-2026.1',
   // Each passage ages the cells (senescence, karyotype drift), so culture stops at P5.

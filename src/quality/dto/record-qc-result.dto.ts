@@ -14,7 +14,7 @@ import { QcTest } from '../domain/specification';
 type MeasurementField = 'result' | 'value' | 'qualifier' | 'unit';
 
 /**
- * Each measurement field checked against the test it belongs to (API.md, "QC"): categorical tests take
+ * Each measurement field checked against the test it belongs to (docs/domain.md, "Specifications"): categorical tests take
  * `result` only, numeric tests `value` (plus optional `qualifier` and `unit`) only. A wrong shape is 400
  * naming the field, before any record is looked up.
  */

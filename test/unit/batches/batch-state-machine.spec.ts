@@ -11,7 +11,7 @@ import { ErrorCode } from '../../../src/common/errors/error-code';
 
 const { RECEIVED, IN_CULTURE, CULTURE_COMPLETE, RELEASED, REJECTED, DISCARDED } = BatchStatus;
 
-/** API.md, "Batches", written out independently of the table it checks: action -> from -> to. */
+/** docs/domain.md, "States", written out independently of the table it checks: action -> from -> to. */
 const EXPECTED: Record<BatchAction, Partial<Record<BatchStatus, BatchStatus>>> = {
   [BatchAction.ISOLATE]: { [RECEIVED]: IN_CULTURE },
   [BatchAction.RECORD_PASSAGE]: { [IN_CULTURE]: IN_CULTURE },

@@ -28,7 +28,7 @@ function refusal(input: ReleaseFacts): ErrorCode {
   throw new Error('released');
 }
 
-describe('release rules (DESIGN.md rule 5)', () => {
+describe('release rules (docs/domain.md, rule 5)', () => {
   it('releases a batch meeting every rule, expiring 48 h after final harvest', () => {
     expect(assertReleasable(facts())).toEqual({ expiresAt: new Date('2026-11-24T00:00:00Z') });
   });
