@@ -25,7 +25,7 @@ import { ReviewVialRow, VialsRepository } from './vials.repository';
 import { VialsService } from './vials.service';
 
 /**
- * Storage reviews (API.md): QA's periodic decision to keep or dispose of a donor's banked vials. The reviews
+ * Storage reviews (docs/domain.md): QA's periodic decision to keep or dispose of a donor's banked vials. The reviews
  * themselves are kept current by ReviewScheduler inside the commands that change a date, including the donor's
  * consent command, through the hook registered here.
  */
@@ -127,7 +127,7 @@ export class StorageReviewsService implements OnModuleInit {
       if (dto.outcome === ReviewOutcome.DISPOSE) {
         await this.vialCommands.discardLocked(tx, vials, reason, { reviewId });
       } else if (vials.length > 0) {
-        // The periodic schedule starts again from this decision (API.md: decision + 12 months or consent expiry).
+        // The periodic schedule starts again from this decision (docs/domain.md: decision + 12 months or consent expiry).
         retainedUntil = this.scheduler.dueAt(tx.now, consent, tx.now);
         const dueAt = retainedUntil;
         await this.scheduler.place(

@@ -42,7 +42,7 @@ export interface LockedBatch {
 }
 
 /**
- * Batch creation and the batch's lifecycle (DESIGN.md rules 1, 3, 9; "Identifiers").
+ * Batch creation and the batch's lifecycle (docs/domain.md, rules 1, 3, 9 and "Identifiers").
  *
  * For other modules (quality, doses, bank), always inside their own `Transactions.run`:
  * - `lockForAction(tx, user, batchId, action)`: locks the batch row FOR UPDATE; 404 when missing or hidden by

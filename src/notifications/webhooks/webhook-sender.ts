@@ -4,7 +4,7 @@ import { judgeWebhookUrl, UrlRules } from '../domain/address-policy';
 import { WebhookHeaders } from '../domain/webhook-signature';
 import { guardedLookup, Resolver, systemResolver } from './guarded-lookup';
 
-/** A receiver has this long to answer with a 2xx (API.md's 10 s), connection and TLS included. */
+/** A receiver has this long to answer with a 2xx (10 s, docs/notifications.md), connection and TLS included. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 
 export interface WebhookRequest {
