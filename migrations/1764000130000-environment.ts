@@ -208,12 +208,10 @@ export class Environment1764000130000 implements MigrationInterface {
     await db.query(`
       CREATE TRIGGER vial_holds_released_once BEFORE UPDATE ON vial_holds
       FOR EACH ROW EXECUTE FUNCTION vial_holds_released_once()`);
-    // The vials that stood in a tank during a stretch of time, from their history: moves into and out of its
-    // boxes, found by box and by when they were recorded (moves back-entered late are caught up incrementally).
+    // The vials that stood in a tank during a stretch of time, from their history: every vial that ever stood in
+    // a box has a FROZEN or MOVED event into it, found by box and by when it was recorded (so the moves recorded
+    // since the last look are found without rereading the rest).
     await db.query(`CREATE INDEX vial_events_box_recorded ON vial_events (box_id, recorded_at)`);
-    await db.query(
-      `CREATE INDEX vial_events_from_box ON vial_events (from_box_id) WHERE from_box_id IS NOT NULL`,
-    );
   }
 
   private async createEquipment(db: QueryRunner): Promise<void> {
@@ -322,7 +320,6 @@ export class Environment1764000130000 implements MigrationInterface {
     ]) {
       await db.query(`DROP TABLE ${table}`);
     }
-    await db.query('DROP INDEX vial_events_from_box');
     await db.query('DROP INDEX vial_events_box_recorded');
     await db.query('DROP FUNCTION vial_holds_released_once()');
     await db.query('DROP FUNCTION excursions_disposed_once()');
