@@ -16,6 +16,8 @@ export function dataSourceOptions(
     url,
     synchronize: false,
     migrationsRun: false,
+    // Each table's row shape, declared once in its owning module (docs/architecture.md, "Table ownership").
+    entities: [join(__dirname, '..', 'src', '**', '*.entity.{js,ts}')],
     migrations: [join(__dirname, '..', 'migrations', '*.{js,ts}')],
     migrationsTableName: 'schema_migrations',
     // Each migration runs in its own transaction so a failed one leaves the schema as it was.

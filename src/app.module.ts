@@ -10,6 +10,7 @@ import { AuthModule } from './auth/auth.module';
 import { BankModule } from './bank/bank.module';
 import { BatchesModule } from './batches/batches.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { EventsModule } from './common/events/events.module';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { DatabaseModule } from './database/database.module';
 import { DonorsModule } from './donors/donors.module';
@@ -21,6 +22,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { MaterialsModule } from './materials/materials.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { QualityModule } from './quality/quality.module';
+import { ReadModelModule } from './read-model/read-model.module';
 
 @Module({
   imports: [
@@ -47,6 +49,7 @@ import { QualityModule } from './quality/quality.module';
       }),
     }),
     DatabaseModule,
+    EventsModule,
     MetricsModule,
     HealthModule,
     AuditModule,
@@ -58,6 +61,7 @@ import { QualityModule } from './quality/quality.module';
     QualityModule,
     DosesModule,
     BankModule,
+    ReadModelModule,
     // Flags and background jobs; JobsModule starts workers, relay and schedulers only when APP_ROLE is worker or all.
     FlagsModule,
     JobsModule,

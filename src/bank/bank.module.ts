@@ -48,8 +48,7 @@ registerConstraintCode('boosters_dose_once', ErrorCode.INVALID_TRANSITION);
  * The cell bank: storage hierarchy, cryopreservation, vials (moves, witnessed thaws, discards), boosters,
  * reconciliation, inventory and storage reviews (DESIGN.md rules 1, 2, 6, 8, 9, 13).
  *
- * Exported for other modules: `ReviewScheduler.onBankingConsentChanged(tx, change)` (registered with the donors
- * module's BankingConsentHooks when the module starts) Banked vials for other modules' records are read
+ * Reacts to the donors module's BankingConsentChanged on the event bus (StorageReviewsService.onModuleInit). Banked vials for other modules' records are read
  * through VialRecordsModule (no imports, so batches and materials can use it without a cycle).
  */
 @Module({

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { DomainEvent } from '../common/events/domain-events';
 import { TransactionContext } from '../common/transaction/transactions.service';
-import type { BankingConsentChange } from '../donors/banking-consent-hooks';
+import type { BankingConsentChanged } from '../donors/events/banking-consent-changed.event';
 import { BankingConsentTerms, dueOnWithdrawal, nextReviewAt } from './domain/review-schedule';
 import { ReviewOutcome } from './domain/review-status';
 import { StorageReviewsRepository } from './storage-reviews.repository';
@@ -159,7 +159,7 @@ export class ReviewScheduler {
    * expiry moved moves their dates (the earlier of the periodic date and the expiry). Runs inside the consent's
    * transaction, so the reviews are current the moment the consent is recorded.
    */
-  async onBankingConsentChanged(tx: TransactionContext, change: BankingConsentChange): Promise<void> {
+  async onBankingConsentChanged(tx: TransactionContext, change: BankingConsentChanged): Promise<void> {
     await this.reviews.lockDonorBank(change.donorId, tx.manager);
     const vials = await this.vials.lockLiveOfDonor(change.donorId, tx.manager);
     const placements: ReviewPlacement[] = [];

@@ -7,7 +7,8 @@ import { DomainEvent } from '../common/events/domain-events';
 import { Page, toPage } from '../common/pagination/pagination';
 import { actorOf, AuthUser } from '../common/transaction/auth-user';
 import { Transactions } from '../common/transaction/transactions.service';
-import { BankingConsentHooks } from '../donors/banking-consent-hooks';
+import { EventBus } from '../common/events/event-bus';
+import { BankingConsentChanged } from '../donors/events/banking-consent-changed.event';
 import { bankingConsentInForce } from '../donors/domain/consent-terms';
 import { DonorsService } from '../donors/donors.service';
 import { dueHorizon, ReviewOutcome, reviewStatus, StoredReviewStatus } from './domain/review-status';
@@ -36,14 +37,16 @@ export class StorageReviewsService implements OnModuleInit {
     private readonly vialCommands: VialsService,
     private readonly scheduler: ReviewScheduler,
     private readonly donors: DonorsService,
-    private readonly consentHooks: BankingConsentHooks,
+    private readonly events: EventBus,
     private readonly transactions: Transactions,
     private readonly clock: Clock,
   ) {}
 
-  /** DESIGN.md rule 2: the donors module runs this inside the transaction that records a changed banking consent. */
+  /** Rule 2 (docs/domain.md): review dates move inside the transaction that records a changed banking consent. */
   onModuleInit(): void {
-    this.consentHooks.register((tx, change) => this.scheduler.onBankingConsentChanged(tx, change));
+    this.events.onEvent(BankingConsentChanged, 'bank.review-dates', (tx, change) =>
+      this.scheduler.onBankingConsentChanged(tx, change),
+    );
   }
 
   async list(query: ListStorageReviewsQuery): Promise<Page<StorageReviewViewDto>> {

@@ -106,70 +106,6 @@ export interface QcResultRow {
   recordedAt: Date;
 }
 
-export interface DeviationRow {
-  id: string;
-  description: string;
-  severity: string;
-  occurredAt: Date;
-  status: string;
-  openedBy: string;
-  openedAt: Date;
-  closedBy: string | null;
-  closedAt: Date | null;
-  resolution: string | null;
-}
-
-export interface LineageDonorRow {
-  id: string;
-  code: string;
-  clinicId: string;
-}
-
-export interface LineageHarvestRow {
-  id: string;
-  tissue: string;
-  volumeMl: number;
-  collectedAt: Date;
-  collectedBy: string;
-  status: string;
-  receivedAt: Date | null;
-  receivedBy: string | null;
-  temperatureC: number | null;
-  intact: boolean | null;
-  rejectionReason: string | null;
-  deviations: unknown[];
-}
-
-export interface MaterialUsageRow {
-  lotId: string;
-  kind: string;
-  name: string;
-  lotNumber: string;
-  lotExpiresAt: Date;
-  eventType: string;
-  eventId: string;
-  usedAt: Date;
-}
-
-export interface DoseRow {
-  id: string;
-  label: string;
-  kind: string;
-  status: string;
-  cells: number;
-  volumeMl: number;
-  formulatedAt: Date;
-  expiresAt: Date;
-  dispatchedAt: Date | null;
-  receivedAt: Date | null;
-  administeredAt: Date | null;
-  administeredBy: string | null;
-  site: string | null;
-  destroyedAt: Date | null;
-  recalledAt: Date | null;
-  recallReason: string | null;
-}
-
 const SUMMARY_COLUMNS = `b.id, b.din, b.din_check AS "dinCheck", b.status, b.biohazard, b.donor_id AS "donorId",
   b.clinic_id AS "clinicId", b.harvest_id AS "harvestId", b.product_type AS "productType",
   b.target_cell_count AS "targetCellCount", b.specification_id AS "specificationId", s.version AS "specificationVersion",
@@ -179,7 +115,7 @@ const SUMMARY_COLUMNS = `b.id, b.din, b.din_check AS "dinCheck", b.status, b.bio
 
 const CURSOR_AT = `to_char(b.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"`;
 
-/** What the batch views read: the batch with its QC, deviations, decision, doses and provenance. */
+/** What the batch views read: the batch with its specification, QC, open deviations and decision. */
 @Injectable()
 export class BatchReadRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -255,56 +191,6 @@ export class BatchReadRepository {
               recorded_after_release AS "recordedAfterRelease", corrects_id AS "correctsId", superseded_by AS "supersededBy",
               reason, recorded_by AS "recordedBy", recorded_by_role AS "recordedByRole", recorded_at AS "recordedAt"
          FROM qc_results WHERE batch_id = $1 ORDER BY ordinal`,
-      [batchId],
-    );
-  }
-
-  async findDeviations(batchId: string): Promise<DeviationRow[]> {
-    return this.db.query<DeviationRow[]>(
-      `SELECT id, description, severity, occurred_at AS "occurredAt", status, opened_by AS "openedBy", opened_at AS "openedAt",
-              closed_by AS "closedBy", closed_at AS "closedAt", resolution
-         FROM deviations WHERE batch_id = $1 ORDER BY opened_at, id`,
-      [batchId],
-    );
-  }
-
-  async findDonor(donorId: string): Promise<LineageDonorRow | null> {
-    const rows = await this.db.query<LineageDonorRow[]>(
-      `SELECT id, code, clinic_id AS "clinicId" FROM donors WHERE id = $1`,
-      [donorId],
-    );
-    return rows[0] ?? null;
-  }
-
-  async findHarvest(harvestId: string): Promise<LineageHarvestRow | null> {
-    const rows = await this.db.query<LineageHarvestRow[]>(
-      `SELECT id, tissue, volume_ml AS "volumeMl", collected_at AS "collectedAt", collected_by AS "collectedBy", status,
-              received_at AS "receivedAt", received_by AS "receivedBy", temperature_c AS "temperatureC", intact,
-              rejection_reason AS "rejectionReason", deviations
-         FROM harvests WHERE id = $1`,
-      [harvestId],
-    );
-    return rows[0] ?? null;
-  }
-
-  async findMaterialUsages(batchId: string): Promise<MaterialUsageRow[]> {
-    return this.db.query<MaterialUsageRow[]>(
-      `SELECT l.id AS "lotId", l.kind, l.name, l.lot_number AS "lotNumber", l.expires_at AS "lotExpiresAt",
-              u.event_type AS "eventType", u.event_id AS "eventId", u.used_at AS "usedAt"
-         FROM material_usages u JOIN material_lots l ON l.id = u.lot_id
-        WHERE u.batch_id = $1
-        ORDER BY u.used_at, u.id`,
-      [batchId],
-    );
-  }
-
-  async findDoses(batchId: string): Promise<DoseRow[]> {
-    return this.db.query<DoseRow[]>(
-      `SELECT id, label, kind, status, cells, volume_ml AS "volumeMl", formulated_at AS "formulatedAt", expires_at AS "expiresAt",
-              dispatched_at AS "dispatchedAt", received_at AS "receivedAt", administered_at AS "administeredAt",
-              administered_by AS "administeredBy", site, destroyed_at AS "destroyedAt", recalled_at AS "recalledAt",
-              recall_reason AS "recallReason"
-         FROM doses WHERE batch_id = $1 ORDER BY formulated_at, label`,
       [batchId],
     );
   }

@@ -14,7 +14,6 @@ import { AuthUser } from '../common/transaction/auth-user';
 import { UuidParam } from '../common/validation/validation';
 import { BatchViewsService } from './batch-views.service';
 import { GrowthViewDto } from './dto/growth-view.dto';
-import { LineageDto } from './dto/lineage-view.dto';
 
 const BAD_ID = { description: 'The id is not a UUID (VALIDATION_FAILED)', type: ErrorResponseDto };
 const HIDDEN = {
@@ -51,20 +50,5 @@ export class BatchRecordsController {
   @ApiNotFoundResponse(HIDDEN)
   growthSvg(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<string> {
     return this.views.growthSvg(user, id);
-  }
-
-  @Get('lineage')
-  @AnyRole()
-  @ApiOperation({
-    summary: 'Everything in and out of the batch',
-    description:
-      'Donor, harvest, every step (superseded entries marked), material lots, QC, deviations, decision, doses with ' +
-      "the patient's administration, and vials.",
-  })
-  @ApiOkResponse({ type: LineageDto })
-  @ApiBadRequestResponse(BAD_ID)
-  @ApiNotFoundResponse(HIDDEN)
-  lineage(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<LineageDto> {
-    return this.views.lineage(user, id);
   }
 }

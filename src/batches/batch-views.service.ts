@@ -1,20 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { canSeeClinic, clinicFilter } from '../auth/clinic-scope';
-import { VialRecordsService } from '../bank/vial-records.service';
 import { createdAtCursor } from '../common/pagination/created-at-cursor';
 import { currentEntries } from '../common/corrections/correction';
 import { Clock } from '../common/clock/clock';
 import { notFound } from '../common/errors/domain-error';
 import { Page, toPage } from '../common/pagination/pagination';
 import { AuthUser } from '../common/transaction/auth-user';
-import { DonorsService } from '../donors/donors.service';
 import { countingResults, qcSummary } from '../quality/domain/qc-evaluation';
 import {
   BatchReadRepository,
   BatchSummaryRow,
   BatchViewRow,
-  DoseRow,
   GrowthSubjectRow,
   QcResultRow,
 } from './batch-read.repository';
@@ -32,11 +29,11 @@ import {
   QcResultViewDto,
 } from './dto/batch-view.dto';
 import { GrowthViewDto } from './dto/growth-view.dto';
-import { LineageDoseDto, LineageDto, LineageEventDto } from './dto/lineage-view.dto';
 import { ListBatchesQuery } from './dto/list-batches.query';
 
 /**
- * The batch as its readers see it: the view, lists, growth curve and chart, and the lineage. Everything
+ * The batch as its readers see it: the view, lists, growth curve and chart (the lineage is the read
+ * model's, src/read-model). Everything
  * derived (doublings, projection, QC state, ready for injection) is computed from the record when read, so
  * it is current without any job having run. A doctor sees only their clinic's batches; others are 404.
  */
@@ -45,10 +42,8 @@ export class BatchViewsService {
   constructor(
     private readonly read: BatchReadRepository,
     private readonly steps: BatchStepsRepository,
-    private readonly donors: DonorsService,
     private readonly clock: Clock,
     @Inject(appConfig.KEY) private readonly env: AppConfig,
-    private readonly vialRecords: VialRecordsService,
   ) {}
 
   async view(user: AuthUser, batchId: string): Promise<BatchViewDto> {
@@ -118,38 +113,6 @@ export class BatchViewsService {
       now: this.clock.now(),
       timeZone: this.env.facilityTz,
     });
-  }
-
-  /** Everything that went into the batch and everything that came out of it, in one answer (recalls, audits). */
-  async lineage(user: AuthUser, batchId: string): Promise<LineageDto> {
-    const row = await this.read.findView(batchId, this.clock.now());
-    if (!row || !canSeeClinic(user, row.clinicId)) throw notFound('Batch', batchId);
-    const donor = await this.donors.view(user, row.donorId);
-    const harvest = await this.read.findHarvest(row.harvestId);
-    if (!harvest) throw notFound('Harvest', row.harvestId);
-    const steps = await this.steps.findSteps(batchId);
-    const qcResults = await this.read.findQcResults(batchId);
-    const materialLots = await this.read.findMaterialUsages(batchId);
-    const deviations = await this.read.findDeviations(batchId);
-    const doses = await this.read.findDoses(batchId);
-    const vials = (await this.vialRecords.vialsOfBatches([batchId])).get(batchId) ?? [];
-    return {
-      batch: batchSummary(row),
-      donor: {
-        id: donor.id,
-        code: donor.code,
-        clinicId: donor.clinicId,
-        screeningStatus: donor.screeningStatus,
-      },
-      harvest,
-      events: lineageEvents(steps),
-      materialLots: materialLots.map(({ lotExpiresAt, ...use }) => ({ ...use, expiresAt: lotExpiresAt })),
-      qcResults: qcResultViews(qcResults),
-      deviations,
-      decision: decisionView(row),
-      doses: doses.map((dose) => lineageDose(dose, donor.code)),
-      vials,
-    };
   }
 
   private async growthOf(
@@ -293,109 +256,5 @@ function decisionView(row: BatchViewRow): DecisionViewDto | null {
     reason: row.decisionReason,
     signedAt: row.decisionSignedAt as Date,
     recordHash: row.decisionRecordHash as string,
-  };
-}
-
-function lineageEvents(steps: BatchSteps): LineageEventDto[] {
-  const events: LineageEventDto[] = [];
-  if (steps.isolation) {
-    const { id, performedAt, cellCount, viabilityPct, tissueWeightG, recordedBy, recordedAt } =
-      steps.isolation;
-    events.push({
-      type: 'ISOLATION',
-      id,
-      at: performedAt,
-      passageNumber: 0,
-      totalCells: cellCount,
-      viabilityPct,
-      details: { tissueWeightG },
-      ...provenance({ correctsId: null, supersededBy: null, reason: null, recordedBy, recordedAt }),
-    });
-  }
-  for (const p of steps.passages) {
-    events.push({
-      type: 'PASSAGE',
-      id: p.id,
-      at: p.performedAt,
-      passageNumber: p.passageNumber,
-      totalCells: p.cellsHarvested,
-      viabilityPct: p.viabilityPct,
-      details: { cellsSeeded: p.cellsSeeded, vesselCount: p.vesselCount, confluencePct: p.confluencePct },
-      ...provenance(p),
-    });
-  }
-  for (const c of steps.counts) {
-    events.push({
-      type: 'CELL_COUNT',
-      id: c.id,
-      at: c.countedAt,
-      passageNumber: c.passageNumber,
-      totalCells: c.totalCells,
-      viabilityPct: c.viabilityPct,
-      details: { method: c.method },
-      ...provenance(c),
-    });
-  }
-  for (const f of steps.finalHarvests) {
-    events.push({
-      type: 'FINAL_HARVEST',
-      id: f.id,
-      at: f.performedAt,
-      passageNumber: null,
-      totalCells: f.totalCells,
-      viabilityPct: f.viabilityPct,
-      details: { viableCells: f.viableCells },
-      ...provenance(f),
-    });
-  }
-  return events.sort(
-    (a, b) => a.at.getTime() - b.at.getTime() || a.recordedAt.getTime() - b.recordedAt.getTime(),
-  );
-}
-
-function provenance(entry: {
-  correctsId: string | null;
-  supersededBy: string | null;
-  reason: string | null;
-  recordedBy: string;
-  recordedAt: Date;
-}): Pick<
-  LineageEventDto,
-  'superseded' | 'supersededBy' | 'correctsId' | 'reason' | 'recordedBy' | 'recordedAt'
-> {
-  return {
-    superseded: entry.supersededBy !== null,
-    supersededBy: entry.supersededBy,
-    correctsId: entry.correctsId,
-    reason: entry.reason,
-    recordedBy: entry.recordedBy,
-    recordedAt: entry.recordedAt,
-  };
-}
-
-function lineageDose(dose: DoseRow, patientCode: string): LineageDoseDto {
-  return {
-    id: dose.id,
-    label: dose.label,
-    kind: dose.kind,
-    status: dose.status,
-    cells: dose.cells,
-    volumeMl: dose.volumeMl,
-    formulatedAt: dose.formulatedAt,
-    expiresAt: dose.expiresAt,
-    dispatchedAt: dose.dispatchedAt,
-    receivedAt: dose.receivedAt,
-    recalledAt: dose.recalledAt,
-    destroyedAt: dose.destroyedAt,
-    // Autologous: the patient treated is the donor, so the wristband code at the bedside is the donor's.
-    administration:
-      dose.administeredAt === null
-        ? null
-        : {
-            administeredAt: dose.administeredAt,
-            site: dose.site,
-            patientCode,
-            administeredBy: dose.administeredBy,
-          },
   };
 }

@@ -4,8 +4,6 @@ import { ErrorCode } from '../common/errors/error-code';
 import { DonorsModule } from '../donors/donors.module';
 import { HarvestsModule } from '../harvests/harvests.module';
 import { MaterialsModule } from '../materials/materials.module';
-// The bank's read-only vial records (lineage); VialRecordsModule imports nothing, so there is no module cycle.
-import { VialRecordsModule } from '../bank/vial-records.module';
 import { BatchReadRepository } from './batch-read.repository';
 import { BatchRecordsController } from './batch-records.controller';
 import { BatchStepsController } from './batch-steps.controller';
@@ -25,9 +23,9 @@ registerConstraintCode('batch_passages_corrects_once', ErrorCode.INVALID_TRANSIT
 registerConstraintCode('batch_cell_counts_corrects_once', ErrorCode.INVALID_TRANSITION);
 registerConstraintCode('batch_final_harvests_corrects_once', ErrorCode.INVALID_TRANSITION);
 
-/** Batches: creation with DIN, the culture steps, growth, views and lineage. Other modules call BatchesService. */
+/** Batches: creation with DIN, the culture steps, growth and views. Other modules call BatchesService. */
 @Module({
-  imports: [DonorsModule, HarvestsModule, MaterialsModule, VialRecordsModule],
+  imports: [DonorsModule, HarvestsModule, MaterialsModule],
   controllers: [BatchesController, BatchStepsController, BatchRecordsController],
   providers: [
     BatchesRepository,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { BatchStatus } from './domain/batch-state-machine';
 
 export interface SpecificationRef {
@@ -44,6 +45,14 @@ export interface NewBatch {
   createdAt: Date;
 }
 
+/** What other modules' records of a batch's cells show of it (a dose's DIN, the clinic that scopes it). */
+export interface BatchIdentity {
+  id: string;
+  din: string;
+  clinicId: string;
+  donorId: string;
+}
+
 /** Columns a command may move; absent ones keep their value. */
 export interface BatchChanges {
   status?: BatchStatus;
@@ -61,6 +70,8 @@ const BATCH_COLUMNS = `b.id, b.din, b.din_check AS "dinCheck", b.status, b.bioha
 /** The batch row and its DIN counter: the writes of the batch lifecycle. */
 @Injectable()
 export class BatchesRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
   async findActiveSpecification(
     productType: string,
     manager: EntityManager,
@@ -70,6 +81,46 @@ export class BatchesRepository {
       [productType],
     );
     return rows[0] ?? null;
+  }
+
+  async findIdentity(id: string, manager: EntityManager = this.db.manager): Promise<BatchIdentity | null> {
+    const rows = await manager.query<BatchIdentity[]>(
+      'SELECT id, din, clinic_id AS "clinicId", donor_id AS "donorId" FROM batches WHERE id = $1',
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** When the batch's current final harvest was performed (null before it). */
+  async finalHarvestAt(batchId: string, manager: EntityManager): Promise<Date | null> {
+    const rows = await manager.query<{ performedAt: Date }[]>(
+      'SELECT performed_at AS "performedAt" FROM batch_final_harvests WHERE batch_id = $1 AND superseded_by IS NULL',
+      [batchId],
+    );
+    return rows[0]?.performedAt ?? null;
+  }
+
+  /**
+   * Draws viable cells from the batch's final harvest. The batches_cells_conserved check makes over-drawing
+   * impossible whatever the concurrency (rule 9); callers check first to answer with a helpful message.
+   */
+  async drawCells(batchId: string, cells: number, at: Date, manager: EntityManager): Promise<void> {
+    await manager.query('UPDATE batches SET cells_drawn = cells_drawn + $2, updated_at = $3 WHERE id = $1', [
+      batchId,
+      cells,
+      at,
+    ]);
+  }
+
+  /** Marks the batch recalled, keeping its first recall time; answers the time before (null on the first). */
+  async markRecalled(batchId: string, recalledAt: Date, manager: EntityManager): Promise<Date | null> {
+    const rows = await manager.query<{ previous: Date | null }[]>(
+      `WITH previous AS (SELECT recalled_at FROM batches WHERE id = $1),
+            marked AS (UPDATE batches SET recalled_at = coalesce(recalled_at, $2), updated_at = $2 WHERE id = $1 RETURNING id)
+       SELECT (SELECT recalled_at FROM previous) AS previous FROM marked`,
+      [batchId, recalledAt],
+    );
+    return rows[0]?.previous ?? null;
   }
 
   async findIdByHarvest(harvestId: string, manager: EntityManager): Promise<string | null> {

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { canSeeClinic } from '../auth/clinic-scope';
 import { DomainError, notFound } from '../common/errors/domain-error';
@@ -8,12 +9,16 @@ import { TransactionContext, Transactions } from '../common/transaction/transact
 import { ScreeningStatus } from '../donors/domain/screening-status';
 import { DonorsService } from '../donors/donors.service';
 import { HarvestsService } from '../harvests/harvests.service';
+import { BatchSteps, BatchStepsRepository } from './batch-steps.repository';
 import { BatchViewsService } from './batch-views.service';
-import { BatchRow, BatchesRepository } from './batches.repository';
+import { BatchIdentity, BatchRow, BatchesRepository } from './batches.repository';
 import { BatchAction, BatchStatus, transition } from './domain/batch-state-machine';
 import { dinCheckCharacter, dinYear, formatDin } from './domain/din';
 import { BatchViewDto } from './dto/batch-view.dto';
 import { CreateBatchDto } from './dto/create-batch.dto';
+
+export type { BatchIdentity } from './batches.repository';
+export type { BatchSteps } from './batch-steps.repository';
 
 /** A batch locked for a command, and the status the command's action leads to (the state machine's answer). */
 export interface LockedBatch {
@@ -48,12 +53,19 @@ export interface LockedBatch {
  *   entry (the decision, the discard) says what happened and why.
  * - `recordersOf(tx, batchId)`: every user who recorded a step, QC result or correction on the batch, or
  *   opened a deviation on it (the four-eyes rule's input).
- * - `view(user, batchId)`: the batch view of API.md, 404 when hidden by clinic scope.
+ * - `view(user, batchId)`: the batch view (docs/http-api.md), 404 when hidden by clinic scope.
+ * - `identityOf(batchId, manager?)`: id, DIN, clinic and donor, for records of the batch's cells (doses); no
+ *   scope check: the caller checks the clinic it answers.
+ * - `stepsOf(batchId)`: every step entry of the batch, superseded ones included (for the read model); no
+ *   scope check.
+ * - `finalHarvestAt(tx, batchId)`, `drawCells(tx, batchId, cells)`, `markRecalled(tx, batchId)`: what the doses
+ *   module needs of the batch row, under the lock `lockForAction` took.
  */
 @Injectable()
 export class BatchesService {
   constructor(
     private readonly batches: BatchesRepository,
+    private readonly steps: BatchStepsRepository,
     private readonly views: BatchViewsService,
     private readonly harvests: HarvestsService,
     private readonly donors: DonorsService,
@@ -84,6 +96,28 @@ export class BatchesService {
 
   async recordersOf(tx: TransactionContext, batchId: string): Promise<Set<string>> {
     return new Set(await this.batches.findRecorders(batchId, tx.manager));
+  }
+
+  identityOf(batchId: string, manager?: EntityManager): Promise<BatchIdentity | null> {
+    return this.batches.findIdentity(batchId, manager);
+  }
+
+  stepsOf(batchId: string): Promise<BatchSteps> {
+    return this.steps.findSteps(batchId);
+  }
+
+  finalHarvestAt(tx: TransactionContext, batchId: string): Promise<Date | null> {
+    return this.batches.finalHarvestAt(batchId, tx.manager);
+  }
+
+  /** Rule 9 (docs/domain.md): the batches_cells_conserved check refuses over-drawing whatever the race. */
+  drawCells(tx: TransactionContext, batchId: string, cells: number): Promise<void> {
+    return this.batches.drawCells(batchId, cells, tx.now, tx.manager);
+  }
+
+  /** Marks the batch recalled (its first recall time stays); answers the recall time before this one. */
+  markRecalled(tx: TransactionContext, batchId: string): Promise<Date | null> {
+    return this.batches.markRecalled(batchId, tx.now, tx.manager);
   }
 
   view(user: AuthUser, batchId: string): Promise<BatchViewDto> {

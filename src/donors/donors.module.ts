@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ErrorCode } from '../common/errors/error-code';
 import { registerConstraintCode } from '../common/errors/constraint-codes';
-import { BankingConsentHooks } from './banking-consent-hooks';
 import { DonorsController } from './donors.controller';
 import { DonorsRepository } from './donors.repository';
 import { DonorsService } from './donors.service';
@@ -12,7 +11,7 @@ registerConstraintCode('donor_screenings_corrects_once', ErrorCode.INVALID_TRANS
 /** Donors (patients), their consents and infectious screening. Other modules call DonorsService only. */
 @Module({
   controllers: [DonorsController],
-  providers: [DonorsRepository, DonorsService, BankingConsentHooks],
-  exports: [DonorsService, BankingConsentHooks],
+  providers: [DonorsRepository, DonorsService],
+  exports: [DonorsService],
 })
 export class DonorsModule {}

@@ -5,12 +5,12 @@ import { ClinicsRepository } from '../auth/clinics.repository';
 import { canSeeClinic, clinicFilter } from '../auth/clinic-scope';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
-import { DomainEvent } from '../common/events/domain-events';
+import { EventBus } from '../common/events/event-bus';
 import { Page, toPage } from '../common/pagination/pagination';
 import { actorOf, AuthUser } from '../common/transaction/auth-user';
 import { TransactionContext, Transactions } from '../common/transaction/transactions.service';
 import { FieldError, validationFailed } from '../common/validation/validation';
-import { BankingConsentChange, BankingConsentHooks } from './banking-consent-hooks';
+import { BankingConsentChanged } from './events/banking-consent-changed.event';
 import {
   bankingConsentInForce,
   bankingTermsChanged,
@@ -42,6 +42,8 @@ const CODE_ATTEMPTS = 5;
  *
  * For other modules:
  * - `findVisible(user, donorId)`: the donor, or 404 when missing or of another clinic (for a doctor).
+ * - `codeOf(donorId, manager?)`: the donor's code (what the wristband carries), for records of the donor's
+ *   cells that the caller has already found in scope; null for an unknown donor.
  * - `screeningStatus(donorId, manager)`: PENDING / NEGATIVE / REACTIVE, derived now. Inside a transaction it
  *   holds the donor's row FOR SHARE to the end, so a batch created on that answer cannot miss a REACTIVE
  *   result recorded at the same moment (that command marks the donor's batches biohazard under FOR UPDATE).
@@ -56,7 +58,7 @@ export class DonorsService {
     private readonly donors: DonorsRepository,
     private readonly clinics: ClinicsRepository,
     private readonly transactions: Transactions,
-    private readonly bankingHooks: BankingConsentHooks,
+    private readonly events: EventBus,
     @Inject(appConfig.KEY) private readonly env: AppConfig,
   ) {}
 
@@ -66,6 +68,10 @@ export class DonorsService {
     const donor = await this.donors.findById(donorId, manager);
     if (!donor || !canSeeClinic(user, donor.clinicId)) throw notFound('Donor', donorId);
     return donor;
+  }
+
+  async codeOf(donorId: string, manager?: EntityManager): Promise<string | null> {
+    return (await this.donors.findById(donorId, manager))?.code ?? null;
   }
 
   async screeningStatus(donorId: string, manager: EntityManager): Promise<ScreeningStatus> {
@@ -351,28 +357,25 @@ export class DonorsService {
     }
   }
 
+  /** Other modules (the bank's review dates) react in this transaction; see BankingConsentChanged. */
   private async announceBankingChange(
     tx: TransactionContext,
     donor: DonorRow,
     previous: ConsentRow | null,
     consent: ConsentRow,
   ): Promise<void> {
-    const change: BankingConsentChange = {
-      donorId: donor.id,
-      clinicId: donor.clinicId,
-      consentId: consent.id,
-      previous: previous ? { banking: previous.banking, bankingExpiresAt: previous.bankingExpiresAt } : null,
-      current: { banking: consent.banking, bankingExpiresAt: consent.bankingExpiresAt },
-      withdrawn: previous?.banking === true && !consent.banking,
-      at: tx.now,
-    };
-    tx.emit({
-      type: DomainEvent.DONOR_BANKING_CONSENT_CHANGED,
-      subjectType: 'donor',
-      subjectId: donor.id,
-      payload: { ...change },
-    });
-    await this.bankingHooks.run(tx, change);
+    await this.events.publish(
+      tx,
+      new BankingConsentChanged(
+        donor.id,
+        donor.clinicId,
+        consent.id,
+        previous ? { banking: previous.banking, bankingExpiresAt: previous.bankingExpiresAt } : null,
+        { banking: consent.banking, bankingExpiresAt: consent.bankingExpiresAt },
+        previous?.banking === true && !consent.banking,
+        tx.now,
+      ),
+    );
   }
 }
 

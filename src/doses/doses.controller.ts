@@ -1,18 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiIdempotencyKey } from '../common/http/api-idempotency-key.decorator';
 import { AnyRole, Roles } from '../auth/roles.decorator';
-import { ErrorResponseDto } from '../common/http/error-response.dto';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiErrors, RouteError } from '../common/http/api-errors.decorator';
 import { Page, PageQuery } from '../common/pagination/pagination';
 import { AuthUser } from '../common/transaction/auth-user';
 import { UuidParam } from '../common/validation/validation';
@@ -24,14 +16,7 @@ import { DosePageDto, DoseViewDto } from './dto/dose-view.dto';
 import { FormulateDoseDto } from './dto/formulate-dose.dto';
 import { ReceiveDoseDto } from './dto/receive-dose.dto';
 
-const DOSE_NOT_FOUND = {
-  description: "No such dose, or another clinic's (NOT_FOUND)",
-  type: ErrorResponseDto,
-};
-const BAD_INPUT = {
-  description: 'id not a UUID, invalid or unknown fields (VALIDATION_FAILED, details.fields)',
-  type: ErrorResponseDto,
-};
+const DOSE_NOT_FOUND: RouteError = [ErrorCode.NOT_FOUND, "No such dose, or another clinic's"];
 
 @ApiTags('doses')
 @Controller()
@@ -48,18 +33,17 @@ export class DosesController {
       '(48 h after final harvest). Checks in order: 404, 409, material lots, 422 DOSE_EXPIRED, 422 INSUFFICIENT_CELLS.',
   })
   @ApiCreatedResponse({ type: DoseViewDto })
-  @ApiBadRequestResponse(BAD_INPUT)
-  @ApiNotFoundResponse({ description: 'No such batch or material lot (NOT_FOUND)', type: ErrorResponseDto })
-  @ApiConflictResponse({
-    description:
-      'The batch is not RELEASED, or was recalled after a positive sterility/mycoplasma result (INVALID_TRANSITION)',
-    type: ErrorResponseDto,
-  })
-  @ApiUnprocessableEntityResponse({
-    description:
-      'A material lot had expired (LOT_EXPIRED); the batch had expired at formulatedAt (DOSE_EXPIRED); more cells than are left (INSUFFICIENT_CELLS)',
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(
+    [ErrorCode.VALIDATION_FAILED, 'Invalid body or id, or formulatedAt before the final harvest'],
+    [ErrorCode.NOT_FOUND, "No such batch (or another clinic's), or an unknown material lot"],
+    [
+      ErrorCode.INVALID_TRANSITION,
+      'The batch is not RELEASED, or was recalled after a positive sterility/mycoplasma result',
+    ],
+    [ErrorCode.LOT_EXPIRED, 'A material lot had expired at formulatedAt'],
+    [ErrorCode.DOSE_EXPIRED, 'The batch had expired at formulatedAt'],
+    [ErrorCode.INSUFFICIENT_CELLS, 'More cells than are left'],
+  )
   formulate(
     @CurrentUser() user: AuthUser,
     @UuidParam() batchId: string,
@@ -72,14 +56,10 @@ export class DosesController {
   @AnyRole()
   @ApiOperation({ summary: "A batch's doses, newest first (doctor: own clinic)" })
   @ApiOkResponse({ type: DosePageDto })
-  @ApiBadRequestResponse({
-    description: 'id not a UUID, bad limit or cursor (VALIDATION_FAILED)',
-    type: ErrorResponseDto,
-  })
-  @ApiNotFoundResponse({
-    description: "No such batch, or another clinic's (NOT_FOUND)",
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(
+    [ErrorCode.VALIDATION_FAILED, 'id not a UUID, bad limit or cursor'],
+    [ErrorCode.NOT_FOUND, "No such batch, or another clinic's"],
+  )
   listOfBatch(
     @CurrentUser() user: AuthUser,
     @UuidParam() batchId: string,
@@ -92,8 +72,7 @@ export class DosesController {
   @AnyRole()
   @ApiOperation({ summary: 'A dose (doctor: own clinic)' })
   @ApiOkResponse({ type: DoseViewDto })
-  @ApiBadRequestResponse({ description: 'id not a UUID (VALIDATION_FAILED)', type: ErrorResponseDto })
-  @ApiNotFoundResponse(DOSE_NOT_FOUND)
+  @ApiErrors([ErrorCode.VALIDATION_FAILED, 'id not a UUID'], DOSE_NOT_FOUND)
   get(@CurrentUser() user: AuthUser, @UuidParam() doseId: string): Promise<DoseViewDto> {
     return this.doses.get(user, doseId);
   }
@@ -104,12 +83,11 @@ export class DosesController {
   @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Dispatch a formulated dose to the clinic' })
   @ApiOkResponse({ type: DoseViewDto, description: 'status DISPATCHED' })
-  @ApiBadRequestResponse(BAD_INPUT)
-  @ApiNotFoundResponse(DOSE_NOT_FOUND)
-  @ApiConflictResponse({
-    description: 'The dose is not FORMULATED (INVALID_TRANSITION)',
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(
+    [ErrorCode.VALIDATION_FAILED, 'Invalid body or id, or dispatchedAt before the formulation'],
+    DOSE_NOT_FOUND,
+    [ErrorCode.INVALID_TRANSITION, 'The dose is not FORMULATED'],
+  )
   dispatch(
     @CurrentUser() user: AuthUser,
     @UuidParam() doseId: string,
@@ -128,12 +106,10 @@ export class DosesController {
       'Not intact: REJECTED (never administered). A temperature outside 2..8 C is accepted and recorded as a deviation on the dose.',
   })
   @ApiOkResponse({ type: DoseViewDto, description: 'status RECEIVED or REJECTED, with `deviations`' })
-  @ApiBadRequestResponse(BAD_INPUT)
-  @ApiNotFoundResponse(DOSE_NOT_FOUND)
-  @ApiConflictResponse({
-    description: 'The dose is not DISPATCHED (INVALID_TRANSITION)',
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(ErrorCode.VALIDATION_FAILED, DOSE_NOT_FOUND, [
+    ErrorCode.INVALID_TRANSITION,
+    'The dose is not DISPATCHED',
+  ])
   receive(
     @CurrentUser() user: AuthUser,
     @UuidParam() doseId: string,
@@ -148,12 +124,10 @@ export class DosesController {
   @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Destroy a dose that was not administered (expired, recalled, rejected, unused)' })
   @ApiOkResponse({ type: DoseViewDto, description: 'status DESTROYED' })
-  @ApiBadRequestResponse(BAD_INPUT)
-  @ApiNotFoundResponse(DOSE_NOT_FOUND)
-  @ApiConflictResponse({
-    description: 'The dose was administered or destroyed already (INVALID_TRANSITION)',
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(ErrorCode.VALIDATION_FAILED, DOSE_NOT_FOUND, [
+    ErrorCode.INVALID_TRANSITION,
+    'The dose was administered or destroyed already',
+  ])
   destroy(
     @CurrentUser() user: AuthUser,
     @UuidParam() doseId: string,
@@ -173,17 +147,16 @@ export class DosesController {
       'match this dose. Checks in order: 404, 409, 422 IDENTITY_MISMATCH (details.fields names the mismatched scans), 422 DOSE_EXPIRED.',
   })
   @ApiOkResponse({ type: DoseViewDto, description: 'status ADMINISTERED' })
-  @ApiBadRequestResponse(BAD_INPUT)
-  @ApiNotFoundResponse(DOSE_NOT_FOUND)
-  @ApiConflictResponse({
-    description:
-      'Only a FORMULATED, DISPATCHED or RECEIVED dose is administered; recalled, rejected, destroyed or administered ones are not (INVALID_TRANSITION)',
-    type: ErrorResponseDto,
-  })
-  @ApiUnprocessableEntityResponse({
-    description: 'Wrong patient or wrong dose (IDENTITY_MISMATCH); at or after expiresAt (DOSE_EXPIRED)',
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(
+    [ErrorCode.VALIDATION_FAILED, "Invalid body or id, or administeredAt before the dose's earlier steps"],
+    DOSE_NOT_FOUND,
+    [
+      ErrorCode.INVALID_TRANSITION,
+      'Only a FORMULATED, DISPATCHED or RECEIVED dose is administered; recalled, rejected, destroyed or administered ones are not',
+    ],
+    [ErrorCode.IDENTITY_MISMATCH, 'Wrong patient or wrong dose'],
+    [ErrorCode.DOSE_EXPIRED, 'At or after expiresAt'],
+  )
   administer(
     @CurrentUser() user: AuthUser,
     @UuidParam() doseId: string,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BatchesModule } from '../batches/batches.module';
 import { registerConstraintCode } from '../common/errors/constraint-codes';
 import { ErrorCode } from '../common/errors/error-code';
+import { DonorsModule } from '../donors/donors.module';
 import { MaterialsModule } from '../materials/materials.module';
 import { DosesController } from './doses.controller';
 import { DosesRepository } from './doses.repository';
@@ -12,7 +13,7 @@ import { DosesService } from './doses.service';
 registerConstraintCode('batches_cells_conserved', ErrorCode.INSUFFICIENT_CELLS);
 
 @Module({
-  imports: [BatchesModule, MaterialsModule],
+  imports: [BatchesModule, DonorsModule, MaterialsModule],
   controllers: [DosesController],
   providers: [DosesService, DosesRepository],
   exports: [DosesService],

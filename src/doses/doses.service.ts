@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { canSeeClinic } from '../auth/clinic-scope';
-import { BatchesService } from '../batches/batches.service';
+import { BatchesService, BatchIdentity } from '../batches/batches.service';
 import { BatchAction } from '../batches/domain/batch-state-machine';
-import { DomainError, notFound } from '../common/errors/domain-error';
+import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { DomainEvent } from '../common/events/domain-events';
 import { decodeCursor, Page, PageQuery, toPage } from '../common/pagination/pagination';
+import { getInScopeOrThrow } from '../common/scope/get-in-scope';
 import { actorOf, AuthUser } from '../common/transaction/auth-user';
 import { TransactionContext, Transactions } from '../common/transaction/transactions.service';
 import { parseZonedTimestamp } from '../common/validation/past-event.validator';
@@ -16,7 +16,9 @@ import { receiptDeviations } from './domain/cold-chain';
 import { assertNotBefore } from './domain/dose-chronology';
 import { DoseKind, doseLabel } from './domain/dose-label';
 import { DoseAction, transitionDose } from './domain/dose-state-machine';
-import { DoseRow, DosesRepository } from './doses.repository';
+import { DonorsService } from '../donors/donors.service';
+import { DoseEntity } from './dose.entity';
+import { DosesRepository } from './doses.repository';
 import { AdministerDoseDto } from './dto/administer-dose.dto';
 import { DestroyDoseDto } from './dto/destroy-dose.dto';
 import { DispatchDoseDto } from './dto/dispatch-dose.dto';
@@ -46,6 +48,13 @@ export interface DoseRecall {
   qcResultId: string;
 }
 
+/** A dose with the batch it came from: the batch's clinic scopes who may see or handle the dose. */
+interface DoseOfBatch {
+  dose: DoseEntity;
+  batch: BatchIdentity;
+  clinicId: string;
+}
+
 /**
  * Doses from formulation to the bedside. Fresh doses are formulated here; booster doses (bank module) are
  * issued through {@link issueDose} and then dispatched, received, destroyed and administered by the same
@@ -58,6 +67,7 @@ export class DosesService {
     private readonly doses: DosesRepository,
     private readonly batches: BatchesService,
     private readonly materials: MaterialsService,
+    private readonly donors: DonorsService,
   ) {}
 
   /**
@@ -80,7 +90,7 @@ export class DosesService {
         );
       }
       assertNotBefore('formulatedAt', formulatedAt, [
-        { what: 'the final harvest', at: await this.doses.finalHarvestAt(batchId, tx.manager) },
+        { what: 'the final harvest', at: await this.batches.finalHarvestAt(tx, batchId) },
       ]);
       // The usage rows name the dose by id before it exists, so an unknown or expired lot is answered
       // (404, 422 LOT_EXPIRED) before the shelf-life and cell checks, as the order of checks asks.
@@ -108,7 +118,7 @@ export class DosesService {
           },
         );
       }
-      await this.doses.drawCells(batchId, dto.cells, tx.now, tx.manager);
+      await this.batches.drawCells(tx, batchId, dto.cells);
       return this.issueDose(tx, {
         id: doseId,
         batch: { id: batchId, din: batch.din },
@@ -146,7 +156,7 @@ export class DosesService {
       },
       tx.manager,
     );
-    const view = doseView(row);
+    const view = doseView(row, await this.batchOf(row.batchId, tx));
     tx.audit({
       action: 'batch.dose_formulated',
       entityType: 'batch',
@@ -165,7 +175,7 @@ export class DosesService {
   async dispatch(user: AuthUser, doseId: string, dto: DispatchDoseDto): Promise<DoseViewDto> {
     const dispatchedAt = eventTime(dto.dispatchedAt);
     return this.transactions.run(actorOf(user), async (tx) => {
-      const dose = await this.lockVisible(tx, user, doseId);
+      const { dose } = await this.lockVisible(tx, user, doseId);
       const status = transitionDose(dose.status, DoseAction.DISPATCH);
       assertNotBefore('dispatchedAt', dispatchedAt, [{ what: 'the formulation', at: dose.formulatedAt }]);
       await this.doses.markDispatched(dose.id, dispatchedAt, tx.manager);
@@ -177,7 +187,7 @@ export class DosesService {
   async receive(user: AuthUser, doseId: string, dto: ReceiveDoseDto): Promise<DoseViewDto> {
     const receivedAt = eventTime(dto.receivedAt);
     return this.transactions.run(actorOf(user), async (tx) => {
-      const dose = await this.lockVisible(tx, user, doseId);
+      const { dose } = await this.lockVisible(tx, user, doseId);
       const status = transitionDose(
         dose.status,
         dto.intact ? DoseAction.RECEIVE : DoseAction.REJECT_AT_RECEIPT,
@@ -200,7 +210,7 @@ export class DosesService {
 
   async destroy(user: AuthUser, doseId: string, dto: DestroyDoseDto): Promise<DoseViewDto> {
     return this.transactions.run(actorOf(user), async (tx) => {
-      const dose = await this.lockVisible(tx, user, doseId);
+      const { dose } = await this.lockVisible(tx, user, doseId);
       const status = transitionDose(dose.status, DoseAction.DESTROY);
       await this.doses.markDestroyed(dose.id, tx.now, dto.reason, tx.manager);
       return this.changed(tx, dose, 'dose.destroyed', { status, destroyedAt: tx.now }, dto.reason);
@@ -216,7 +226,7 @@ export class DosesService {
   async administer(user: AuthUser, doseId: string, dto: AdministerDoseDto): Promise<DoseViewDto> {
     const administeredAt = eventTime(dto.administeredAt);
     return this.transactions.run(actorOf(user), async (tx) => {
-      const dose = await this.lockVisible(tx, user, doseId);
+      const { dose, batch } = await this.lockVisible(tx, user, doseId);
       const status = transitionDose(dose.status, DoseAction.ADMINISTER);
       assertNotBefore('administeredAt', administeredAt, [
         { what: 'the formulation', at: dose.formulatedAt },
@@ -225,7 +235,7 @@ export class DosesService {
       ]);
       const mismatched = identityMismatches(
         { patientCode: dto.patientCode, doseLabel: dto.doseLabel },
-        { donorCode: dose.donorCode, label: dose.label },
+        { donorCode: (await this.donors.codeOf(batch.donorId, tx.manager)) as string, label: dose.label },
       );
       if (mismatched.length > 0) {
         throw new DomainError(
@@ -256,17 +266,25 @@ export class DosesService {
   }
 
   async get(user: AuthUser, doseId: string): Promise<DoseViewDto> {
-    const dose = await this.doses.findById(doseId);
-    if (!dose || !canSeeClinic(user, dose.clinicId)) throw notFound('Dose', doseId);
-    return doseView(dose);
+    const { dose, batch } = await getInScopeOrThrow(
+      user,
+      'Dose',
+      doseId,
+      this.withBatch(this.doses.findById(doseId)),
+    );
+    return doseView(dose, batch);
   }
 
   async listOfBatch(user: AuthUser, batchId: string, query: PageQuery): Promise<Page<DoseViewDto>> {
-    const batch = await this.doses.findBatchScope(batchId);
-    if (!batch || !canSeeClinic(user, batch.clinicId)) throw notFound('Batch', batchId);
+    const batch = await getInScopeOrThrow(user, 'Batch', batchId, this.batches.identityOf(batchId));
     const after = decodeCursor(query.cursor, 2) as [string, string] | null;
     const rows = await this.doses.listOfBatch(batchId, query.limit + 1, after);
-    return toPage(rows, query.limit, (row) => [row.cursorAt, row.id], doseView);
+    return toPage(
+      rows,
+      query.limit,
+      (row) => [row.cursorAt, row.dose.id],
+      (row) => doseView(row.dose, batch),
+    );
   }
 
   /**
@@ -296,7 +314,7 @@ export class DosesService {
         reason: recall.reason,
       });
     }
-    const previous = await this.doses.markBatchRecalled(recall.batchId, tx.now, tx.manager);
+    const previous = await this.batches.markRecalled(tx, recall.batchId);
     tx.audit({
       action: 'batch.recalled',
       entityType: 'batch',
@@ -315,16 +333,34 @@ export class DosesService {
   }
 
   /** The dose, locked; other clinics' doses do not exist for a doctor (404). */
-  private async lockVisible(tx: TransactionContext, user: AuthUser, doseId: string): Promise<DoseRow> {
-    const dose = await this.doses.lockById(doseId, tx.manager);
-    if (!dose || !canSeeClinic(user, dose.clinicId)) throw notFound('Dose', doseId);
-    return dose;
+  private lockVisible(tx: TransactionContext, user: AuthUser, doseId: string): Promise<DoseOfBatch> {
+    return getInScopeOrThrow(
+      user,
+      'Dose',
+      doseId,
+      this.withBatch(this.doses.lockById(doseId, tx.manager), tx),
+    );
+  }
+
+  private async withBatch(
+    found: Promise<DoseEntity | null>,
+    tx?: TransactionContext,
+  ): Promise<DoseOfBatch | null> {
+    const dose = await found;
+    if (!dose) return null;
+    const batch = await this.batchOf(dose.batchId, tx);
+    return { dose, batch, clinicId: batch.clinicId };
+  }
+
+  /** A dose's batch always exists (doses.batch_id references it). */
+  private async batchOf(batchId: string, tx?: TransactionContext): Promise<BatchIdentity> {
+    return (await this.batches.identityOf(batchId, tx?.manager)) as BatchIdentity;
   }
 
   /** Audits a dose's change of state (entity: the dose) and tells the jobs, then answers the dose as it is now. */
   private async changed(
     tx: TransactionContext,
-    before: DoseRow,
+    before: DoseEntity,
     action: string,
     after: Record<string, unknown>,
     reason?: string,
@@ -344,7 +380,8 @@ export class DosesService {
       subjectId: before.id,
       payload: { batchId: before.batchId, status: after.status },
     });
-    return doseView((await this.doses.findById(before.id, tx.manager)) as DoseRow);
+    const dose = (await this.doses.findById(before.id, tx.manager)) as DoseEntity;
+    return doseView(dose, await this.batchOf(dose.batchId, tx));
   }
 }
 

@@ -1,28 +1,16 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { AnyRole, Roles } from '../auth/roles.decorator';
-import { ErrorResponseDto } from '../common/http/error-response.dto';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiErrors } from '../common/http/api-errors.decorator';
+import { ApiIdempotencyKey } from '../common/http/api-idempotency-key.decorator';
 import { AuthUser } from '../common/transaction/auth-user';
 import { UuidParam } from '../common/validation/validation';
 import { CreateHarvestDto } from './dto/create-harvest.dto';
 import { HarvestViewDto } from './dto/harvest-view.dto';
 import { RecordReceiptDto } from './dto/record-receipt.dto';
 import { HarvestsService } from './harvests.service';
-
-const BAD_INPUT = {
-  description: 'Invalid body or id (VALIDATION_FAILED, details.fields names them)',
-  type: ErrorResponseDto,
-};
 
 @ApiTags('harvests')
 @Controller('harvests')
@@ -31,20 +19,17 @@ export class HarvestsController {
 
   @Post()
   @Roles('doctor')
+  @ApiIdempotencyKey()
   @ApiOperation({
     summary: "Record a tissue collection for a donor of the doctor's clinic",
     description: 'Needs treatment consent in force.',
   })
   @ApiCreatedResponse({ type: HarvestViewDto })
-  @ApiBadRequestResponse(BAD_INPUT)
-  @ApiNotFoundResponse({
-    description: "No such donor, or another clinic's (NOT_FOUND)",
-    type: ErrorResponseDto,
-  })
-  @ApiUnprocessableEntityResponse({
-    description: "The donor's consent in force does not cover treatment, or there is none (CONSENT_MISSING)",
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(
+    ErrorCode.VALIDATION_FAILED,
+    [ErrorCode.NOT_FOUND, "No such donor, or another clinic's"],
+    [ErrorCode.CONSENT_MISSING, "The donor's consent in force does not cover treatment, or there is none"],
+  )
   collect(@CurrentUser() user: AuthUser, @Body() dto: CreateHarvestDto): Promise<HarvestViewDto> {
     return this.harvests.collect(user, dto);
   }
@@ -52,6 +37,7 @@ export class HarvestsController {
   @Post(':id/receipt')
   @HttpCode(HttpStatus.OK)
   @Roles('technician')
+  @ApiIdempotencyKey()
   @ApiOperation({
     summary: 'Receive the tissue at the CPC',
     description:
@@ -59,15 +45,11 @@ export class HarvestsController {
       'recorded deviation. Two receipts of one harvest: one wins, the other is 409.',
   })
   @ApiOkResponse({ type: HarvestViewDto })
-  @ApiBadRequestResponse({
-    description: 'Invalid body or id, or receivedAt before collectedAt (VALIDATION_FAILED)',
-    type: ErrorResponseDto,
-  })
-  @ApiNotFoundResponse({ description: 'No such harvest (NOT_FOUND)', type: ErrorResponseDto })
-  @ApiConflictResponse({
-    description: 'The harvest is not COLLECTED (INVALID_TRANSITION)',
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(
+    [ErrorCode.VALIDATION_FAILED, 'Invalid body or id, or receivedAt before collectedAt'],
+    [ErrorCode.NOT_FOUND, 'No such harvest'],
+    [ErrorCode.INVALID_TRANSITION, 'The harvest is not COLLECTED'],
+  )
   receive(
     @CurrentUser() user: AuthUser,
     @UuidParam() id: string,
@@ -80,11 +62,7 @@ export class HarvestsController {
   @AnyRole()
   @ApiOperation({ summary: 'A harvest with its receipt, deviations and rejection reason' })
   @ApiOkResponse({ type: HarvestViewDto })
-  @ApiBadRequestResponse(BAD_INPUT)
-  @ApiNotFoundResponse({
-    description: "No such harvest, or another clinic's for a doctor (NOT_FOUND)",
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(ErrorCode.VALIDATION_FAILED, [ErrorCode.NOT_FOUND, "No such harvest, or another clinic's"])
   view(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<HarvestViewDto> {
     return this.harvests.view(user, id);
   }

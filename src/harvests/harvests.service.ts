@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { canSeeClinic } from '../auth/clinic-scope';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
+import { getInScopeOrThrow } from '../common/scope/get-in-scope';
 import { actorOf, AuthUser } from '../common/transaction/auth-user';
 import { TransactionContext, Transactions } from '../common/transaction/transactions.service';
 import { validationFailed } from '../common/validation/validation';
@@ -10,11 +10,12 @@ import { assessReceipt } from './domain/receipt-assessment';
 import { CreateHarvestDto } from './dto/create-harvest.dto';
 import { harvestView, HarvestViewDto } from './dto/harvest-view.dto';
 import { RecordReceiptDto } from './dto/record-receipt.dto';
-import { HarvestRow, HarvestsRepository } from './harvests.repository';
+import { HarvestEntity } from './harvest.entity';
+import { HarvestsRepository } from './harvests.repository';
 
 /**
- * Tissue collection at the clinic and its receipt at the CPC (DESIGN.md rule 2: no harvest without treatment
- * consent).
+ * Tissue collection at the clinic and its receipt at the CPC (docs/domain.md, rule 2: no harvest without
+ * treatment consent).
  *
  * For other modules:
  * - `lockReceivedForBatch(tx, harvestId)`: the harvest's row FOR UPDATE; 404 when missing, 409
@@ -28,7 +29,7 @@ export class HarvestsService {
     private readonly transactions: Transactions,
   ) {}
 
-  async lockReceivedForBatch(tx: TransactionContext, harvestId: string): Promise<HarvestRow> {
+  async lockReceivedForBatch(tx: TransactionContext, harvestId: string): Promise<HarvestEntity> {
     const harvest = await this.harvests.lockById(harvestId, tx.manager);
     if (!harvest) throw notFound('Harvest', harvestId);
     if (harvest.status !== 'RECEIVED') {
@@ -65,9 +66,9 @@ export class HarvestsService {
         entityType: 'harvest',
         entityId: harvest.id,
         before: null,
-        after: harvest,
+        after: { ...harvest, donorCode: donor.code },
       });
-      return harvestView(harvest);
+      return harvestView(harvest, donor.code);
     });
   }
 
@@ -114,21 +115,31 @@ export class HarvestsService {
       );
       if (!received)
         throw new DomainError(ErrorCode.INVALID_TRANSITION, 'Harvest was received already', { harvestId });
+      const donorCode = await this.donorCode(received, tx);
       tx.audit({
         action: assessment.status === 'RECEIVED' ? 'harvest.received' : 'harvest.rejected',
         entityType: 'harvest',
         entityId: harvestId,
         before: { status: harvest.status },
-        after: { ...received, rejections: assessment.rejections, transitHours: assessment.transitHours },
+        after: {
+          ...received,
+          donorCode,
+          rejections: assessment.rejections,
+          transitHours: assessment.transitHours,
+        },
         reason: received.rejectionReason,
       });
-      return harvestView(received);
+      return harvestView(received, donorCode);
     });
   }
 
   async view(user: AuthUser, harvestId: string): Promise<HarvestViewDto> {
-    const harvest = await this.harvests.findById(harvestId);
-    if (!harvest || !canSeeClinic(user, harvest.clinicId)) throw notFound('Harvest', harvestId);
-    return harvestView(harvest);
+    const harvest = await getInScopeOrThrow(user, 'Harvest', harvestId, this.harvests.findById(harvestId));
+    return harvestView(harvest, await this.donorCode(harvest));
+  }
+
+  /** The donors module answers the code; a harvest's donor always exists (harvests.donor_id references it). */
+  private async donorCode(harvest: HarvestEntity, tx?: TransactionContext): Promise<string> {
+    return (await this.donors.codeOf(harvest.donorId, tx?.manager)) as string;
   }
 }

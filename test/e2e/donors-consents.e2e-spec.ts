@@ -4,7 +4,8 @@ import { ErrorCode } from '../../src/common/errors/error-code';
 import { SYSTEM_ACTOR } from '../../src/common/transaction/actor';
 import { AuthUser } from '../../src/common/transaction/auth-user';
 import { TransactionContext, Transactions } from '../../src/common/transaction/transactions.service';
-import { BankingConsentChange, BankingConsentHooks } from '../../src/donors/banking-consent-hooks';
+import { EventBus } from '../../src/common/events/event-bus';
+import { BankingConsentChanged } from '../../src/donors/events/banking-consent-changed.event';
 import { DonorsService } from '../../src/donors/donors.service';
 import { aDonor, aScreenedDonor } from '../support/donor-fixtures';
 import { aCast, aPerson, bearer, Cast, Person } from '../support/people';
@@ -17,21 +18,21 @@ describe('donors: consents', () => {
   let t: TestApp;
   let cast: Cast;
   let otherDoctor: Person;
-  const heard: BankingConsentChange[] = [];
-  /** Donors whose consent change the test hook refuses, to show the hook runs inside the consent's transaction. */
+  const heard: BankingConsentChanged[] = [];
+  /** Donors whose consent change the test handler refuses, to show it runs inside the consent's transaction. */
   const refuseFor = new Set<string>();
 
   beforeAll(async () => {
     t = await startTestApp();
-    t.app.get(BankingConsentHooks).register(async (tx, change) => {
+    t.app.get(EventBus).onEvent(BankingConsentChanged, 'test.listener', async (tx, change) => {
       if (refuseFor.has(change.donorId))
-        throw new DomainError(ErrorCode.CONSENT_MISSING, 'refused by the test hook');
-      // The hook sees the new consent: it runs after the row is written, in the same transaction.
+        throw new DomainError(ErrorCode.CONSENT_MISSING, 'refused by the test handler');
+      // The handler sees the new consent: it runs after the row is written, in the same transaction.
       const rows = await tx.query<{ banking: boolean }>('SELECT banking FROM donor_consents WHERE id = $1', [
         change.consentId,
       ]);
       if (rows[0]?.banking !== change.current.banking)
-        throw new Error('hook ran outside the consent transaction');
+        throw new Error('handler ran outside the consent transaction');
       heard.push(change);
     });
     cast = await aCast(t.http);
@@ -125,7 +126,7 @@ describe('donors: consents', () => {
     expect(events[0].payload).toMatchObject({ withdrawn: false });
   });
 
-  it('rolls the consent back when the bank refuses the change (the hook runs inside its transaction)', async () => {
+  it('rolls the consent back when the bank refuses the change (the handler runs inside its transaction)', async () => {
     const donor = await aDonor(t.http, cast.doctor, { banking: true });
     refuseFor.add(donor.id);
     await consent(cast.doctor, donor.id, { banking: false }).expect(422);

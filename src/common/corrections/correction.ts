@@ -34,25 +34,46 @@ export interface CorrectableEntry {
 }
 
 /**
- * Checks that `correctsId` names a current entry of the same record and kind, loaded by the caller (scoped
- * to the same batch or donor). Correcting an already corrected entry would fork history: refused.
+ * The opening every correctable command shares: none when the command corrects nothing; else the entry
+ * `correctsId` names, looked up by the caller among the same record's entries of the same kind, or 404.
+ * Check the command's state next, then {@link assertNotCorrected} (the contract's order: 404, then 409s).
  */
+export async function correctionTarget<T extends CorrectableEntry>(
+  correctsId: string | undefined,
+  what: string,
+  lookUp: (id: string) => Promise<T | null>,
+): Promise<T | null> {
+  if (correctsId === undefined) return null;
+  const target = await lookUp(correctsId);
+  if (!target) throw notFound(what, correctsId);
+  return target;
+}
+
+/** Correcting an already corrected entry would fork history: refused (409). */
+export function assertNotCorrected(target: CorrectableEntry, what: string): void {
+  if (target.supersededBy) throw alreadyCorrected(what, target.id, target.supersededBy);
+}
+
+/**
+ * The refusal of a second correction of one entry: when the check above saw it, or when marking the entry
+ * superseded found another correction got there first (`supersededBy` unknown then).
+ */
+export function alreadyCorrected(what: string, correctsId: string, supersededBy?: string): DomainError {
+  return new DomainError(
+    ErrorCode.INVALID_TRANSITION,
+    `This ${what} was corrected already; correct the newest entry`,
+    { correctsId, ...(supersededBy ? { supersededBy } : {}) },
+  );
+}
+
+/** {@link correctionTarget}'s 404 and {@link assertNotCorrected}'s 409 at once, on an entry already loaded. */
 export function assertCorrectable<T extends CorrectableEntry>(
   correctsId: string,
   target: T | null | undefined,
   what: string,
 ): T {
   if (!target) throw notFound(what, correctsId);
-  if (target.supersededBy) {
-    throw new DomainError(
-      ErrorCode.INVALID_TRANSITION,
-      `This ${what} was corrected already; correct the newest entry`,
-      {
-        correctsId,
-        supersededBy: target.supersededBy,
-      },
-    );
-  }
+  assertNotCorrected(target, what);
   return target;
 }
 

@@ -25,7 +25,9 @@ export function createdAtCursor(cursor: string | undefined): [string, string] | 
 }
 
 /**
- * The select-list item that yields the cursor's time: created_at in UTC to the microsecond, as text, so the
- * cursor compares exactly with the column (a JavaScript Date would drop the microseconds).
+ * The cursor's time: created_at in UTC to the microsecond, as text, so the cursor compares exactly with the
+ * column (a JavaScript Date would drop the microseconds). The expression (for a query builder's addSelect)
+ * and the select-list item (for raw SQL).
  */
-export const CREATED_AT_CURSOR_SQL = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"`;
+export const CREATED_AT_CURSOR_EXPRESSION = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+export const CREATED_AT_CURSOR_SQL = `${CREATED_AT_CURSOR_EXPRESSION} AS "cursorAt"`;

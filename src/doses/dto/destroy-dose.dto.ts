@@ -1,10 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length, Matches } from 'class-validator';
+import { TextField } from '../../common/validation/fields';
 
 export class DestroyDoseDto {
-  @ApiProperty({ example: 'Expired unused: patient postponed the visit', minLength: 1, maxLength: 2000 })
-  @IsString()
-  @Length(1, 2000)
-  @Matches(/\S/, { message: 'reason must not be blank' })
+  @TextField({ max: 2000, notBlank: true, example: 'Expired unused: patient postponed the visit' })
   reason!: string;
 }

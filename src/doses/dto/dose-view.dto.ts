@@ -1,11 +1,18 @@
 import { ApiProperty } from '@nestjs/swagger';
+import {
+  DateTimeProperty,
+  IntegerProperty,
+  NullableObjectProperty,
+  UuidProperty,
+} from '../../common/http/view-properties';
 import { ReceiptDeviation } from '../domain/cold-chain';
 import { DoseStatus } from '../domain/dose-state-machine';
 import { INJECTION_SITES, InjectionSite } from '../domain/injection-site';
-import { DoseRow } from '../doses.repository';
+import { BatchIdentity } from '../../batches/batches.service';
+import { DoseEntity } from '../dose.entity';
 
 export class DoseReceiptDto {
-  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-24T02:00:00.000Z' })
+  @DateTimeProperty({ example: '2026-11-24T02:00:00.000Z' })
   receivedAt!: Date;
 
   @ApiProperty({ example: 5.5 })
@@ -16,16 +23,16 @@ export class DoseReceiptDto {
 }
 
 export class DoseViewDto {
-  @ApiProperty({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' })
+  @UuidProperty({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' })
   id!: string;
 
-  @ApiProperty({ format: 'uuid', example: '0c6f2a4e-8b1d-4e7a-a3c5-9f1e2d3c4b5a' })
+  @UuidProperty({ example: '0c6f2a4e-8b1d-4e7a-a3c5-9f1e2d3c4b5a' })
   batchId!: string;
 
   @ApiProperty({ example: 'X999926000042' })
   din!: string;
 
-  @ApiProperty({ format: 'uuid', example: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e' })
+  @UuidProperty({ example: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e' })
   donorId!: string;
 
   @ApiProperty({
@@ -37,37 +44,35 @@ export class DoseViewDto {
   @ApiProperty({ enum: ['FRESH', 'BOOSTER'], example: 'FRESH' })
   kind!: string;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: null })
+  @UuidProperty({ nullable: true, example: null })
   boosterId!: string | null;
 
   @ApiProperty({ enum: DoseStatus, example: DoseStatus.FORMULATED })
   status!: DoseStatus;
 
-  @ApiProperty({ example: 50_000_000, description: 'Viable cells' })
+  @IntegerProperty({ example: 50_000_000, description: 'Viable cells' })
   cells!: number;
 
   @ApiProperty({ example: 2.5 })
   volumeMl!: number;
 
-  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-24T00:00:00.000Z' })
+  @DateTimeProperty({ example: '2026-11-24T00:00:00.000Z' })
   formulatedAt!: Date;
 
-  @ApiProperty({
-    type: String,
-    format: 'date-time',
+  @DateTimeProperty({
     example: '2026-11-25T06:00:00.000Z',
     description:
       'Fresh doses: 48 h after the final harvest; boosters: 6 h after formulation. Not administered at or after it',
   })
   expiresAt!: Date;
 
-  @ApiProperty({ format: 'uuid', example: '3f1c2a9e-6d7b-4c1e-9a55-0b6f1e2d3c4a' })
+  @UuidProperty({ example: '3f1c2a9e-6d7b-4c1e-9a55-0b6f1e2d3c4a' })
   formulatedBy!: string;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
+  @DateTimeProperty({ nullable: true, example: null })
   dispatchedAt!: Date | null;
 
-  @ApiProperty({ type: DoseReceiptDto, nullable: true })
+  @NullableObjectProperty(DoseReceiptDto, 'Null until the clinic receives the dose')
   receipt!: DoseReceiptDto | null;
 
   @ApiProperty({
@@ -78,22 +83,23 @@ export class DoseViewDto {
   })
   deviations!: ReceiptDeviation[];
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
+  @DateTimeProperty({ nullable: true, example: null })
   administeredAt!: Date | null;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: null })
+  @UuidProperty({ nullable: true, example: null })
   administeredBy!: string | null;
 
-  @ApiProperty({ type: String, enum: INJECTION_SITES, nullable: true, example: null })
+  // A nullable enum admits null only when null is one of its values (OpenAPI 3.0.3).
+  @ApiProperty({ type: String, enum: [...INJECTION_SITES, null], nullable: true, example: null })
   site!: InjectionSite | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
+  @DateTimeProperty({ nullable: true, example: null })
   destroyedAt!: Date | null;
 
   @ApiProperty({ type: String, nullable: true, example: null })
   destructionReason!: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
+  @DateTimeProperty({ nullable: true, example: null })
   recalledAt!: Date | null;
 
   @ApiProperty({ type: String, nullable: true, example: null })
@@ -108,12 +114,13 @@ export class DosePageDto {
   nextCursor!: string | null;
 }
 
-export function doseView(row: DoseRow): DoseViewDto {
+/** The view of a dose; the DIN and donor are its batch's (the batches module answers them). */
+export function doseView(row: DoseEntity, batch: BatchIdentity): DoseViewDto {
   return {
     id: row.id,
     batchId: row.batchId,
-    din: row.din,
-    donorId: row.donorId,
+    din: batch.din,
+    donorId: batch.donorId,
     label: row.label,
     kind: row.kind,
     boosterId: row.boosterId,

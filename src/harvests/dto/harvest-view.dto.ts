@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { DateTimeProperty, UuidProperty } from '../../common/http/view-properties';
 import { HarvestStatus, ReceiptDeviationCode, transitHoursBetween } from '../domain/receipt-assessment';
-import { HarvestRow, Tissue } from '../harvests.repository';
-import { TISSUES } from './create-harvest.dto';
+import { HarvestEntity, Tissue, TISSUES } from '../harvest.entity';
 
 export class ReceiptDeviationDto {
   @ApiProperty({ enum: ReceiptDeviationCode, example: ReceiptDeviationCode.TEMPERATURE_OUT_OF_RANGE })
@@ -21,16 +21,16 @@ export class ReceiptDeviationDto {
 }
 
 export class HarvestViewDto {
-  @ApiProperty({ format: 'uuid', example: '1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b' })
+  @UuidProperty({ example: '1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b' })
   id!: string;
 
-  @ApiProperty({ format: 'uuid', example: '7c9e6679-7425-40de-944b-e07fc1f90ae7' })
+  @UuidProperty({ example: '7c9e6679-7425-40de-944b-e07fc1f90ae7' })
   donorId!: string;
 
   @ApiProperty({ example: 'D-7K3M9QXA' })
   donorCode!: string;
 
-  @ApiProperty({ format: 'uuid', example: '9b0e6f1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b' })
+  @UuidProperty({ example: '9b0e6f1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b' })
   clinicId!: string;
 
   @ApiProperty({ enum: TISSUES, example: 'ADIPOSE' })
@@ -39,24 +39,19 @@ export class HarvestViewDto {
   @ApiProperty({ example: 20 })
   volumeMl!: number;
 
-  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-24T00:30:00.000Z' })
+  @DateTimeProperty({ example: '2026-11-24T00:30:00.000Z' })
   collectedAt!: Date;
 
-  @ApiProperty({ format: 'uuid', example: '3f1c2a9e-6d7b-4c1e-9a55-0b6f1e2d3c4a' })
+  @UuidProperty({ example: '3f1c2a9e-6d7b-4c1e-9a55-0b6f1e2d3c4a' })
   collectedBy!: string;
 
   @ApiProperty({ enum: ['COLLECTED', 'RECEIVED', 'REJECTED'], example: 'RECEIVED' })
   status!: HarvestStatus;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2026-11-24T06:10:00.000Z' })
+  @DateTimeProperty({ nullable: true, example: '2026-11-24T06:10:00.000Z' })
   receivedAt!: Date | null;
 
-  @ApiProperty({
-    type: String,
-    format: 'uuid',
-    nullable: true,
-    example: '4a5b6c7d-8e9f-4a0b-9c1d-2e3f4a5b6c7d',
-  })
+  @UuidProperty({ nullable: true, example: '4a5b6c7d-8e9f-4a0b-9c1d-2e3f4a5b6c7d' })
   receivedBy!: string | null;
 
   @ApiProperty({ type: Number, nullable: true, example: 4.5 })
@@ -87,15 +82,16 @@ export class HarvestViewDto {
   })
   rejectionReason!: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-24T00:35:00.000Z' })
+  @DateTimeProperty({ example: '2026-11-24T00:35:00.000Z' })
   createdAt!: Date;
 }
 
-export function harvestView(row: HarvestRow): HarvestViewDto {
+/** The view of a harvest; the donor's code comes from the donors module. */
+export function harvestView(row: HarvestEntity, donorCode: string): HarvestViewDto {
   return {
     id: row.id,
     donorId: row.donorId,
-    donorCode: row.donorCode,
+    donorCode,
     clinicId: row.clinicId,
     tissue: row.tissue,
     volumeMl: row.volumeMl,

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { BatchSummaryDto, DecisionViewDto, QcResultViewDto } from './batch-view.dto';
+import { BatchSummaryDto, DecisionViewDto, QcResultViewDto } from '../../batches/dto/batch-view.dto';
 
 const DATE_TIME = { type: String, format: 'date-time' } as const;
 const UUID = { type: String, format: 'uuid' } as const;

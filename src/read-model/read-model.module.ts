@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { VialRecordsModule } from '../bank/vial-records.module';
+import { BatchesModule } from '../batches/batches.module';
+import { DonorsModule } from '../donors/donors.module';
+import { LineageController } from './lineage.controller';
+import { LineageRepository } from './lineage.repository';
+import { LineageService } from './lineage.service';
+
+/**
+ * The wide reads across modules (docs/architecture.md, "Read model"): today a batch's lineage; next the batch
+ * record, custody timelines and look-back. It may read the tables in READ_MODEL_TABLES and write none; what
+ * an owner already answers (a batch view, a donor, a vial) it asks the owner's service for. No module imports
+ * it, so it can depend on all of them without a cycle.
+ */
+@Module({
+  imports: [BatchesModule, DonorsModule, VialRecordsModule],
+  controllers: [LineageController],
+  providers: [LineageRepository, LineageService],
+})
+export class ReadModelModule {}

@@ -1,0 +1,12 @@
+/**
+ * Every table the read model reads itself (docs/architecture.md, "Read model"). It writes none; the
+ * table-ownership test holds it to this list, so a new wide read names its tables here first.
+ * What it needs of a batch, a donor or a vial comes from the owners' services.
+ */
+export const READ_MODEL_TABLES: readonly string[] = [
+  'harvests',
+  'material_usages',
+  'material_lots',
+  'deviations',
+  'doses',
+];
