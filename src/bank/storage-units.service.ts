@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
@@ -93,6 +94,11 @@ export class StorageUnitsService {
       });
       return view;
     });
+  }
+
+  /** The unit, or null (for modules that keep facts about units: docs/environment.md). */
+  find(unitId: string, manager?: EntityManager): Promise<StorageUnitRow | null> {
+    return this.units.findById(unitId, manager);
   }
 
   /**

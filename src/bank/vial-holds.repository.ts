@@ -9,9 +9,15 @@ export interface HoldSource {
   id: string;
 }
 
-const HOLD_COLUMNS = `id, vial_id AS "vialId", source_type AS "sourceType", source_id AS "sourceId", reason,
-  placed_at AS "placedAt", placed_by AS "placedBy", released_at AS "releasedAt", released_by AS "releasedBy",
-  release_reason AS "releaseReason"`;
+const HOLD_COLUMNS = `h.id, h.vial_id AS "vialId", h.source_type AS "sourceType", h.source_id AS "sourceId", h.reason,
+  h.placed_at AS "placedAt", h.placed_by AS "placedBy", h.released_at AS "releasedAt", h.released_by AS "releasedBy",
+  h.release_reason AS "releaseReason"`;
+
+/** A hold with the vial's label and status, for the views of the source that placed it. */
+export interface VialHoldRecord extends VialHoldEntity {
+  vialLabel: string;
+  vialStatus: string;
+}
 
 /** The `vial_holds` table (VialHoldEntity); the only code that reads or writes it. */
 @Injectable()
@@ -58,16 +64,18 @@ export class VialHoldsRepository {
   /** The open holds on these vials (the vial_holds_active index). */
   openOf(vialIds: readonly string[], manager: EntityManager = this.db.manager): Promise<VialHoldEntity[]> {
     return manager.query<VialHoldEntity[]>(
-      `SELECT ${HOLD_COLUMNS} FROM vial_holds WHERE vial_id = ANY($1::uuid[]) AND released_at IS NULL
-        ORDER BY placed_at, id`,
+      `SELECT ${HOLD_COLUMNS} FROM vial_holds h WHERE h.vial_id = ANY($1::uuid[]) AND h.released_at IS NULL
+        ORDER BY h.placed_at, h.id`,
       [vialIds],
     );
   }
 
-  /** Every hold the source placed, open or released. */
-  ofSource(source: HoldSource, manager: EntityManager = this.db.manager): Promise<VialHoldEntity[]> {
-    return manager.query<VialHoldEntity[]>(
-      `SELECT ${HOLD_COLUMNS} FROM vial_holds WHERE source_type = $1 AND source_id = $2 ORDER BY placed_at, id`,
+  /** Every hold the source placed, open or released, with its vial's label and status. */
+  ofSource(source: HoldSource, manager: EntityManager = this.db.manager): Promise<VialHoldRecord[]> {
+    return manager.query<VialHoldRecord[]>(
+      `SELECT ${HOLD_COLUMNS}, v.label AS "vialLabel", v.status AS "vialStatus"
+         FROM vial_holds h JOIN vials v ON v.id = h.vial_id
+        WHERE h.source_type = $1 AND h.source_id = $2 ORDER BY v.label`,
       [source.type, source.id],
     );
   }

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { TransactionContext } from '../common/transaction/transactions.service';
 import { VialHoldEntity } from './vial-hold.entity';
-import { HoldSource, VialHoldsRepository } from './vial-holds.repository';
+import { HoldSource, VialHoldRecord, VialHoldsRepository } from './vial-holds.repository';
 
-export type { HoldSource } from './vial-holds.repository';
+export type { HoldSource, VialHoldRecord } from './vial-holds.repository';
 
 /**
  * Holds on vials (docs/environment.md, "The hold mechanism"): any module that must keep vials from being drawn
@@ -62,8 +62,8 @@ export class VialHolds {
     return vialIds.length === 0 ? Promise.resolve([]) : this.holds.openOf(vialIds, manager);
   }
 
-  /** Every hold a source placed, released or not. */
-  ofSource(source: HoldSource, manager?: EntityManager): Promise<VialHoldEntity[]> {
+  /** Every hold a source placed, released or not, with each vial's label and status. */
+  ofSource(source: HoldSource, manager?: EntityManager): Promise<VialHoldRecord[]> {
     return this.holds.ofSource(source, manager);
   }
 }

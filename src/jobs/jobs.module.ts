@@ -1,7 +1,10 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { appConfig, AppConfig } from '../../config/app.config';
+import { EnvironmentModule } from '../environment/environment.module';
 import { FlagsModule } from '../flags/flags.module';
+import { EnvironmentFlagsService } from './environment/environment-flags.service';
+import { EnvironmentProcessor } from './environment/environment.processor';
 import { QueueDashboard } from './dashboard/queue-dashboard';
 import { DashboardAuth } from './dashboard/dashboard-auth';
 import { ExpiryProcessor } from './expiry/expiry.processor';
@@ -35,6 +38,7 @@ import { JobWorkers } from './workers/job-workers.service';
 @Module({
   imports: [
     FlagsModule,
+    EnvironmentModule,
     JobsRedisModule,
     // The queues (producer side) through @nestjs/bullmq. They share the JobsRedis producer connection, which
     // fails fast (no offline queue, one try per command): nothing on the HTTP path may wait on Redis.
@@ -65,6 +69,8 @@ import { JobWorkers } from './workers/job-workers.service';
     StorageReviewRepository,
     StorageReviewService,
     StorageReviewProcessor,
+    EnvironmentFlagsService,
+    EnvironmentProcessor,
     JobWorkers,
     JobSchedulers,
     JobsService,

@@ -16,6 +16,7 @@ export function testJobSettings(overrides: Partial<JobsSettings> = {}): JobsSett
     readinessSweepSeconds: 3600,
     storageReviewSweepSeconds: 3600,
     expirySweepSeconds: 3600,
+    environmentSweepSeconds: 3600,
     outboxPollMs: 250,
     lockDurationMs: 3000,
     stalledIntervalMs: 1000,

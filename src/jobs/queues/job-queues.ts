@@ -60,12 +60,14 @@ export class JobQueues implements OnApplicationShutdown {
     @InjectQueue(JobQueueName.READINESS) readiness: Queue,
     @InjectQueue(JobQueueName.STORAGE_REVIEW) storageReview: Queue,
     @InjectQueue(JobQueueName.EXPIRY) expiry: Queue,
+    @InjectQueue(JobQueueName.ENVIRONMENT) environment: Queue,
   ) {
     this.jobOptions = defaultJobOptions(env);
     const injected: Record<JobQueueName, Queue> = {
       [JobQueueName.READINESS]: readiness,
       [JobQueueName.STORAGE_REVIEW]: storageReview,
       [JobQueueName.EXPIRY]: expiry,
+      [JobQueueName.ENVIRONMENT]: environment,
     };
     for (const name of JOB_QUEUE_NAMES) {
       const queue = injected[name];

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { Job, Worker } from 'bullmq';
 import { hostname } from 'node:os';
 import { appConfig, AppConfig } from '../../../config/app.config';
+import { EnvironmentProcessor } from '../environment/environment.processor';
 import { ExpiryProcessor } from '../expiry/expiry.processor';
 import { FlagJobResult, runsJobs } from '../job-names';
 import { JobMetrics } from '../job-metrics';
@@ -34,12 +35,13 @@ export class JobWorkers implements OnApplicationBootstrap, OnModuleDestroy {
     readiness: ReadinessProcessor,
     storageReview: StorageReviewProcessor,
     expiry: ExpiryProcessor,
+    environment: EnvironmentProcessor,
     private readonly redis: JobsRedis,
     private readonly queues: JobQueues,
     private readonly metrics: JobMetrics,
     @Inject(appConfig.KEY) private readonly env: AppConfig,
   ) {
-    this.processors = [readiness, storageReview, expiry];
+    this.processors = [readiness, storageReview, expiry, environment];
   }
 
   onApplicationBootstrap(): void {
