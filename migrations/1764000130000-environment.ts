@@ -22,7 +22,7 @@ export class Environment1764000130000 implements MigrationInterface {
     await this.createEnvironmentalMonitoring(db);
     // Evidence is appended, never rewritten: only the rows that carry a decision or a setting change.
     await db.query(`REVOKE DELETE, TRUNCATE ON storage_unit_conditions, temperature_run_states, excursions,
-      vial_holds, equipment, equipment_calibrations, equipment_usages, environmental_action_limits,
+      vial_holds, equipment_items, equipment_calibrations, equipment_usages, environmental_action_limits,
       environmental_samples FROM ${role}`);
     await db.query(
       `REVOKE UPDATE ON equipment_calibrations, equipment_usages, environmental_samples FROM ${role}`,
@@ -216,7 +216,7 @@ export class Environment1764000130000 implements MigrationInterface {
 
   private async createEquipment(db: QueryRunner): Promise<void> {
     await db.query(`
-      CREATE TABLE equipment (
+      CREATE TABLE equipment_items (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         code text NOT NULL CHECK (length(code) BETWEEN 1 AND 64),
         kind text NOT NULL CHECK (kind IN ('INCUBATOR', 'CENTRIFUGE', 'BIOSAFETY_CABINET', 'CELL_COUNTER',
@@ -226,13 +226,13 @@ export class Environment1764000130000 implements MigrationInterface {
         calibration_due_at timestamptz NOT NULL,
         created_by uuid NOT NULL REFERENCES users(id),
         created_at timestamptz NOT NULL,
-        CONSTRAINT equipment_code_unique UNIQUE (code)
+        CONSTRAINT equipment_items_code_unique UNIQUE (code)
       )`);
-    await db.query(`CREATE INDEX equipment_created ON equipment (created_at DESC, id DESC)`);
+    await db.query(`CREATE INDEX equipment_items_created ON equipment_items (created_at DESC, id DESC)`);
     await db.query(`
       CREATE TABLE equipment_calibrations (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-        equipment_id uuid NOT NULL REFERENCES equipment(id),
+        equipment_id uuid NOT NULL REFERENCES equipment_items(id),
         performed_at timestamptz NOT NULL,
         result text NOT NULL CHECK (result IN ('PASS', 'FAIL')),
         next_due_at timestamptz NOT NULL,
@@ -248,7 +248,7 @@ export class Environment1764000130000 implements MigrationInterface {
     await db.query(`
       CREATE TABLE equipment_usages (
         id bigserial PRIMARY KEY,
-        equipment_id uuid NOT NULL REFERENCES equipment(id),
+        equipment_id uuid NOT NULL REFERENCES equipment_items(id),
         batch_id uuid NOT NULL REFERENCES batches(id),
         event_type text NOT NULL CHECK (event_type IN ('ISOLATION', 'PASSAGE', 'CELL_COUNT', 'FINAL_HARVEST',
           'QC_RESULT', 'CRYOPRESERVATION')),
@@ -311,7 +311,7 @@ export class Environment1764000130000 implements MigrationInterface {
       'environmental_action_limits',
       'equipment_usages',
       'equipment_calibrations',
-      'equipment',
+      'equipment_items',
       'vial_holds',
       'temperature_run_states',
       'excursions',

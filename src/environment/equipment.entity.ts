@@ -10,8 +10,8 @@ export const EQUIPMENT_KINDS = [
 ] as const;
 export type EquipmentKind = (typeof EQUIPMENT_KINDS)[number];
 
-/** A piece of equipment the steps use (docs/environment.md, "Equipment"). */
-@Entity('equipment')
+/** A piece of equipment the steps use (docs/environment.md, "Equipment"): the `equipment_items` table. */
+@Entity('equipment_items')
 export class EquipmentEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -17,7 +17,7 @@ export interface EquipmentUseRow extends EquipmentUsageEntity {
   name: string;
 }
 
-/** The `equipment`, `equipment_calibrations` and `equipment_usages` tables; the only code that touches them. */
+/** The `equipment_items`, `equipment_calibrations` and `equipment_usages` tables; the only code that touches them. */
 @Injectable()
 export class EquipmentRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -58,7 +58,7 @@ export class EquipmentRepository {
 
   /** Every piece's id: a facility has tens of them, so the calibration sweep looks at all. */
   async allIds(): Promise<string[]> {
-    return (await this.db.query<{ id: string }[]>('SELECT id FROM equipment ORDER BY id')).map(
+    return (await this.db.query<{ id: string }[]>('SELECT id FROM equipment_items ORDER BY id')).map(
       (row) => row.id,
     );
   }
@@ -92,7 +92,7 @@ export class EquipmentRepository {
       `SELECT u.id, u.equipment_id AS "equipmentId", u.batch_id AS "batchId", u.event_type AS "eventType",
               u.event_id AS "eventId", u.used_at AS "usedAt", u.calibration_id AS "calibrationId",
               u.calibration_due_at AS "calibrationDueAt", u.recorded_at AS "recordedAt", e.code, e.kind, e.name
-         FROM equipment_usages u JOIN equipment e ON e.id = u.equipment_id
+         FROM equipment_usages u JOIN equipment_items e ON e.id = u.equipment_id
         WHERE u.batch_id = $1 ORDER BY u.used_at, u.id`,
       [batchId],
     );
