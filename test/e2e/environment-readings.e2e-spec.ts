@@ -121,13 +121,22 @@ describe('cold chain: temperature readings and excursions', () => {
 
     it('judges late readings with their stored neighbours: a gap filled later can make an excursion', async () => {
       const tank = await aTank();
-      const all = everyMinute(700, [COLD, ...times(12, WARM), COLD]);
+      const all = everyMinute(700, [COLD, ...times(11, WARM), COLD]);
       // The live feed missed the middle; the logger's file brings it after the frontier moved on.
-      await postReadings(t.http, monitor, tank.id, [...all.slice(0, 3), ...all.slice(11)]);
+      await postReadings(t.http, monitor, tank.id, [all[0], all[12]]);
       expect(await excursionRowsOf(t.sql, tank.id)).toEqual([]);
-      await postReadings(t.http, technician, tank.id, all.slice(3, 11));
+      await postReadings(t.http, technician, tank.id, all.slice(1, 12));
       expect(await excursionRowsOf(t.sql, tank.id)).toMatchObject([
-        { status: 'ENDED', started_at: new Date(all[1].at), ended_at: new Date(all[13].at), readings: 12 },
+        { status: 'ENDED', started_at: new Date(all[1].at), ended_at: new Date(all[12].at), readings: 11 },
+      ]);
+    });
+
+    it('does not end a run at a gap in the readings: out of range before and after it is one run', async () => {
+      const tank = await aTank();
+      const all = everyMinute(760, [COLD, ...times(12, WARM), COLD]);
+      await postReadings(t.http, monitor, tank.id, [...all.slice(0, 3), ...all.slice(11)]);
+      expect(await excursionRowsOf(t.sql, tank.id)).toMatchObject([
+        { status: 'ENDED', started_at: new Date(all[1].at), ended_at: new Date(all[13].at), readings: 4 },
       ]);
     });
 
