@@ -1,6 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { StorageUnitSummaryDto } from '../../bank/dto/storage-unit-view.dto';
-import { DateTimeProperty, IntegerProperty, UuidProperty } from '../../common/http/view-properties';
+import {
+  DateTimeProperty,
+  IntegerProperty,
+  NullableObjectProperty,
+  UuidProperty,
+} from '../../common/http/view-properties';
 import { IntegerField, NumberField, TextField, TimestampField } from '../../common/validation/fields';
 import { TemperatureLimits } from '../domain/temperature-limits';
 import { ExcursionSummaryDto } from './excursion.dto';
@@ -45,11 +50,10 @@ export class PatchStorageUnitDto {
 }
 
 export class StorageUnitWithLimitsDto extends StorageUnitSummaryDto {
-  @ApiProperty({
-    type: TemperatureLimitsDto,
-    nullable: true,
-    description: "A TANK's or FREEZER's limits (defaults until set); null for a RACK or BOX",
-  })
+  @NullableObjectProperty(
+    TemperatureLimitsDto,
+    "A TANK's or FREEZER's limits (defaults until set); null for a RACK or BOX",
+  )
   limits!: TemperatureLimitsDto | null;
 }
 
