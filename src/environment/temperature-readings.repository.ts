@@ -4,6 +4,20 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ReadingBucket } from './domain/downsampling';
 import { JudgedReading } from './domain/excursion-runs';
 
+const INSERT_READINGS = `INSERT INTO temperature_readings (unit_id, at, temperature_c, out_of_range)
+  SELECT $1, r.at, r.temperature_c, r.out_of_range
+    FROM unnest($2::timestamptz[], $3::real[], $4::boolean[]) AS r(at, temperature_c, out_of_range)
+  ON CONFLICT (unit_id, at) DO NOTHING`;
+
+function arraysOf(unitId: string, readings: readonly JudgedReading[]): unknown[] {
+  return [
+    unitId,
+    readings.map((reading) => reading.at.toISOString()),
+    readings.map((reading) => reading.temperatureC),
+    readings.map((reading) => reading.outOfRange),
+  ];
+}
+
 /**
  * The `temperature_readings` table (TemperatureReadingEntity), partitioned by month. Written in sets by raw
  * SQL: ten thousand readings are one statement. Every query names its unit and a time range, so PostgreSQL
@@ -21,26 +35,35 @@ export class TemperatureReadingsRepository {
     await this.db.query('SELECT temperature_readings_ensure_month($1)', [at]);
   }
 
-  /** Inserts what is new; the instants stored (a reading at an instant stored already is a duplicate). */
+  /**
+   * Inserts what is new. Readings after the unit's frontier are all new (the frontier is the latest instant
+   * ever stored), so only the late ones need telling apart from duplicates: they come back by instant.
+   * Answers how many were stored, and which of the late ones.
+   */
   async insert(
     unitId: string,
-    readings: readonly JudgedReading[],
+    fresh: readonly JudgedReading[],
+    late: readonly JudgedReading[],
     manager: EntityManager,
-  ): Promise<Set<number>> {
-    const rows = await manager.query<{ at: Date }[]>(
-      `INSERT INTO temperature_readings (unit_id, at, temperature_c, out_of_range)
-       SELECT $1, r.at, r.temperature_c, r.out_of_range
-         FROM unnest($2::timestamptz[], $3::real[], $4::boolean[]) AS r(at, temperature_c, out_of_range)
-       ON CONFLICT (unit_id, at) DO NOTHING
-       RETURNING at`,
-      [
-        unitId,
-        readings.map((reading) => reading.at.toISOString()),
-        readings.map((reading) => reading.temperatureC),
-        readings.map((reading) => reading.outOfRange),
-      ],
-    );
-    return new Set(rows.map((row) => row.at.getTime()));
+  ): Promise<{ stored: number; lateStored: Set<number> }> {
+    let stored = 0;
+    if (fresh.length > 0) {
+      const [row] = await manager.query<{ n: number }[]>(
+        `WITH stored AS (${INSERT_READINGS} RETURNING 1) SELECT count(*)::int AS n FROM stored`,
+        arraysOf(unitId, fresh),
+      );
+      stored += row.n;
+    }
+    const lateStored = new Set<number>();
+    if (late.length > 0) {
+      const rows = await manager.query<{ at: Date }[]>(
+        `${INSERT_READINGS} RETURNING at`,
+        arraysOf(unitId, late),
+      );
+      for (const row of rows) lateStored.add(row.at.getTime());
+      stored += rows.length;
+    }
+    return { stored, lateStored };
   }
 
   /** The latest reading in range before `at`, and the earliest in range after `after` up to `until`. */

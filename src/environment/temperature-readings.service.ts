@@ -108,29 +108,37 @@ export class TemperatureReadingsService {
         ...reading,
         outOfRange: isOutOfRange(reading.temperatureC, limits),
       }));
-      const stored = await this.readings.insert(unit.id, judged, tx.manager);
-      const fresh = judged.filter((reading) => stored.has(reading.at.getTime()));
-      const { inOrder, late } = splitByFrontier(fresh, state.frontierAt);
+      const split = splitByFrontier(judged, state.frontierAt);
+      const { stored, lateStored } = await this.readings.insert(
+        unit.id,
+        split.inOrder,
+        split.late,
+        tx.manager,
+      );
+      const inOrder = split.inOrder;
+      const late = split.late.filter((reading) => lateStored.has(reading.at.getTime()));
       const merged = await this.judgeLate(tx, unit, limits, state, late);
       const advance = advanceRuns(merged, inOrder, limits.excursionMinutes, randomUUID);
       for (const change of advance.excursions) await this.excursions.apply(tx, unit, limits, change);
       await this.runStates.save(unit.id, advance.state, tx.now, tx.manager);
+      const from = split.late[0]?.at ?? inOrder[0]?.at ?? null;
+      const to = inOrder[inOrder.length - 1]?.at ?? split.late[split.late.length - 1]?.at ?? null;
       tx.audit({
         action: 'temperature_readings.recorded',
         entityType: 'storage_unit',
         entityId: unit.id,
         after: {
           source,
-          accepted: fresh.length,
-          duplicates: incoming.length - fresh.length,
-          from: fresh[0]?.at ?? null,
-          to: fresh[fresh.length - 1]?.at ?? null,
-          outOfRange: fresh.filter((reading) => reading.outOfRange).length,
+          accepted: stored,
+          duplicates: incoming.length - stored,
+          from,
+          to,
+          outOfRange: [...inOrder, ...late].filter((reading) => reading.outOfRange).length,
           late: late.length,
           excursions: advance.excursions.map((change) => change.excursionId),
         },
       });
-      return fresh.length;
+      return stored;
     });
     return { unitId: unit.id, accepted, duplicates: incoming.length - accepted };
   }
