@@ -11,6 +11,9 @@ export interface ChartExcursion {
   /** null while the unit is still out of range. */
   endedAt: Date | null;
   status: string;
+  /** The run's lowest and highest readings. */
+  minC: number;
+  maxC: number;
 }
 
 export interface TemperatureChartInput {
@@ -34,6 +37,7 @@ const COLOUR = {
   outOfRange: '#c0392b',
   limit: '#c0392b',
   excursion: '#f5b7b1',
+  gap: '#e0e0e0',
   grid: '#e5e5e5',
   axis: '#333333',
   muted: '#666666',
@@ -168,15 +172,23 @@ function renderExcursions(input: TemperatureChartInput, scales: Scales): string 
     const start = Math.max(excursion.startedAt.getTime(), from);
     const end = Math.min(excursion.endedAt?.getTime() ?? to, to);
     if (end < start) continue;
-    const x1 = scales.x(start);
-    const width = Math.max(scales.x(end) - x1, 2);
-    const label = excursion.endedAt ? `excursion (${excursion.status})` : 'excursion, still out of range';
+    // At least 4 px, so a short excursion stays visible on a month's chart.
+    const width = Math.max(scales.x(end) - scales.x(start), 4);
+    const x1 = Math.min(scales.x(start), PLOT.right - width);
+    const minutes = Math.round(
+      ((excursion.endedAt ?? input.to).getTime() - excursion.startedAt.getTime()) / 60_000,
+    );
+    const peak = excursion.maxC > input.limits.maxC ? excursion.maxC : excursion.minC;
+    const state = excursion.endedAt ? excursion.status : 'still out of range';
+    const label =
+      `excursion ${formatInstant(excursion.startedAt, input.timeZone)}, ${minutes} min, ` +
+      `peak ${formatCelsius(peak)} \u00b0C (${state})`;
     parts.push(
       `<rect class="excursion" x="${num(x1)}" y="${PLOT.top}" width="${num(width)}" height="${PLOT.bottom - PLOT.top}" ` +
         `fill="${COLOUR.excursion}" fill-opacity="0.6"><title>${escapeXml(
           `${label}: ${excursion.startedAt.toISOString()} to ${excursion.endedAt?.toISOString() ?? 'now'}`,
         )}</title></rect>`,
-      text(x1 + width / 2, PLOT.top - 6, `excursion ${formatInstant(excursion.startedAt, input.timeZone)}`, {
+      text(Math.min(Math.max(x1 + width / 2, PLOT.left + 160), PLOT.right - 160), PLOT.top - 6, label, {
         anchor: 'middle',
         size: 10,
         fill: COLOUR.limit,
@@ -217,11 +229,19 @@ function renderReadings(input: TemperatureChartInput, scales: Scales): string {
     );
   }
   for (let i = 1; i < segments.length; i++) {
-    const gapStart = segments[i - 1][segments[i - 1].length - 1].at.getTime();
-    const gapEnd = segments[i][0].at.getTime();
-    const x = (scales.x(gapStart) + scales.x(gapEnd)) / 2;
+    const gapStart = scales.x(segments[i - 1][segments[i - 1].length - 1].at.getTime());
+    const gapEnd = scales.x(segments[i][0].at.getTime());
+    parts.unshift(
+      `<rect class="gap" x="${num(gapStart)}" y="${PLOT.top}" width="${num(gapEnd - gapStart)}" ` +
+        `height="${PLOT.bottom - PLOT.top}" fill="${COLOUR.gap}" fill-opacity="0.7"/>`,
+    );
     parts.push(
-      text(x, PLOT.top + 14, 'no readings', { anchor: 'middle', size: 10, fill: COLOUR.muted, halo: true }),
+      text((gapStart + gapEnd) / 2, PLOT.top + 14, 'no readings', {
+        anchor: 'middle',
+        size: 10,
+        fill: COLOUR.muted,
+        halo: true,
+      }),
     );
   }
   return `<g class="readings">${parts.join('')}</g>`;

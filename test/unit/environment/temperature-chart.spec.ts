@@ -17,7 +17,7 @@ function input(overrides: Partial<TemperatureChartInput> = {}): TemperatureChart
       at: minute(m),
       temperatureC: m === 50 ? -140 : -190,
     })),
-    excursions: [{ startedAt: minute(50), endedAt: minute(51), status: 'ENDED' }],
+    excursions: [{ startedAt: minute(50), endedAt: minute(51), status: 'ENDED', minC: -140, maxC: -140 }],
     downsampled: false,
     timeZone: 'UTC',
     ...overrides,
@@ -32,6 +32,7 @@ describe('temperature chart', () => {
     expect(svg).toContain('upper limit \u2212150 \u00b0C');
     expect(svg).toContain('lower limit \u2212200 \u00b0C');
     expect(svg.match(/class="excursion"/g)).toHaveLength(1);
+    expect(svg).toContain('excursion 2026-10-01 00:50, 1 min, peak \u2212140 \u00b0C (ENDED)');
     expect(svg.match(/class="out-of-range"/g)).toHaveLength(1);
     expect(svg.match(/<polyline/g)).toHaveLength(1);
   });
@@ -45,6 +46,7 @@ describe('temperature chart', () => {
     const svg = renderTemperatureSvg(input({ readings }));
     expect(svg.match(/<polyline/g)).toHaveLength(2);
     expect(svg).toContain('no readings');
+    expect(svg.match(/class="gap"/g)).toHaveLength(1);
   });
 
   it('says when there is nothing to draw, and when the readings are downsampled', () => {
@@ -56,7 +58,9 @@ describe('temperature chart', () => {
 
   it('draws an excursion still open up to the end of the period', () => {
     const svg = renderTemperatureSvg(
-      input({ excursions: [{ startedAt: minute(100), endedAt: null, status: 'OPEN' }] }),
+      input({
+        excursions: [{ startedAt: minute(100), endedAt: null, status: 'OPEN', minC: -140, maxC: -130 }],
+      }),
     );
     expect(svg).toContain('still out of range');
   });
