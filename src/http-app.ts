@@ -46,10 +46,10 @@ export function configureHttpApp(app: NestFastifyApplication): void {
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
-  // CSV uploads (a data logger's file) reach their routes as the raw bytes, within the same body limit; the
-  // route reads them with a CSV parser.
+  // CSV uploads (a data logger's file) reach their routes as text, within the same body limit; the route reads
+  // them with a CSV parser. Text rather than bytes: the idempotency fingerprint hashes a string as it is.
   if (!fastify.hasContentTypeParser('text/csv')) {
-    fastify.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_request, body, done) =>
+    fastify.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) =>
       done(null, body),
     );
   }

@@ -7,7 +7,7 @@ import { ApiErrors } from '../common/http/api-errors.decorator';
 import { ApiIdempotencyKey } from '../common/http/api-idempotency-key.decorator';
 import { AuthUser } from '../common/transaction/auth-user';
 import { ImportReadingsQuery, ReadingsAcceptedDto, RecordReadingsDto } from './dto/temperature-readings.dto';
-import { CsvBody } from './raw-body.decorator';
+import { CsvBody } from './csv-body.decorator';
 import { TemperatureReadingsService } from './temperature-readings.service';
 
 const NOT_MONITORED: [ErrorCode, string] = [

@@ -249,6 +249,25 @@ describe('cold chain: temperature readings and excursions', () => {
       expect(await excursionRowsOf(t.sql, tank.id)).toHaveLength(1);
     });
 
+    it('replays the first answer to a file sent again with the same Idempotency-Key', async () => {
+      const tank = await aTank();
+      const body = csv(everyMinute(950, [COLD, COLD, COLD]).map((r) => `${r.at},${r.temperatureC}`));
+      const send = () =>
+        t.http
+          .post('/api/v1/temperature-readings/import')
+          .query({ unitId: tank.id })
+          .set(...bearer(technician))
+          .set('Idempotency-Key', `logger-${tank.id}`)
+          .set('Content-Type', 'text/csv')
+          .send(body);
+      const first = await send();
+      const again = await send();
+      expect([first.status, again.status]).toEqual([202, 202]);
+      expect(again.body).toEqual(first.body);
+      expect(again.body).toMatchObject({ accepted: 3, duplicates: 0 });
+      expect(await readingsOf(tank.id)).toBe(3);
+    });
+
     it('refuses a file with a bad line (400, naming the line) and stores nothing of it', async () => {
       const tank = await aTank();
       const lines = everyMinute(1000, [COLD, COLD, COLD, COLD]).map((r) => `${r.at},${r.temperatureC}`);
