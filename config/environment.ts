@@ -34,6 +34,28 @@ export interface Environment {
   passwordHashMemoryKib: number;
   /** Background jobs (outbox relay, processors, sweeps): see {@link JobsSettings}. */
   jobs: JobsSettings;
+  /** Webhooks, e-mail and imports (src/notifications, src/imports): see {@link NotificationSettings}. */
+  notifications: NotificationSettings;
+}
+
+/** Webhooks and e-mail (docs/notifications.md). */
+export interface NotificationSettings {
+  /** SMTP_URL, e.g. smtp://user:pass@mail.example.org:587; null: no e-mail is sent. */
+  smtpUrl: string | null;
+  /** SMTP_FROM: the sender of notification e-mails. */
+  smtpFrom: string;
+  /** WEBHOOK_ALLOW_INSECURE: http and non-public addresses allowed (tests, closed networks). */
+  webhookAllowInsecure: boolean;
+  /** WEBHOOK_SECRET_KEY: seals webhook signing secrets at rest; outside the database. */
+  webhookSecretKey: string;
+  /** PUBLIC_BASE_URL: where people reach the API, for links in e-mails and FHIR bundles. */
+  publicBaseUrl: string;
+  /** Delivery retries: exponential from the first delay, capped, for at least the window (24 h). */
+  retryFirstDelayMs: number;
+  retryMaxDelayMs: number;
+  retryWindowSeconds: number;
+  /** How often the delivery sweep looks for deliveries due (their wake-up jobs may have been lost with Redis). */
+  deliverySweepSeconds: number;
 }
 
 /**
@@ -164,6 +186,8 @@ export function loadEnvironment(source: Source = process.env): Environment {
   if (!['true', 'false'].includes(migrate))
     problems.push(`MIGRATE_ON_START must be true or false (got "${migrate}")`);
 
+  const notifications = loadNotifications(source, { text, integer, secret, production, problems });
+
   const email = source.BOOTSTRAP_ADMIN_EMAIL || null;
   const password = source.BOOTSTRAP_ADMIN_PASSWORD || null;
   if ((email === null) !== (password === null)) {
@@ -210,6 +234,7 @@ export function loadEnvironment(source: Source = process.env): Environment {
       keepFailedJobs: integer('JOBS_KEEP_FAILED', 10000, 1, 1000000),
       keepCompletedJobs: integer('JOBS_KEEP_COMPLETED', 1000, 1, 1000000),
     },
+    notifications,
   };
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(environment.databaseAppRole)) {
     problems.push('DATABASE_APP_ROLE must be a lower-case SQL identifier');
@@ -219,4 +244,46 @@ export function loadEnvironment(source: Source = process.env): Environment {
   }
   for (const warning of warnings) process.emitWarning(warning, { code: 'CPC_CONFIG' });
   return environment;
+}
+
+interface Readers {
+  text(name: string, fallback: string): string;
+  integer(name: string, fallback: number, min: number, max: number): number;
+  secret(name: string): string;
+  production: boolean;
+  problems: string[];
+}
+
+const DAY_SECONDS = 86400;
+
+function loadNotifications(source: Source, read: Readers): NotificationSettings {
+  const smtpUrl = source.SMTP_URL || null;
+  // Never echo the URL: it may carry the SMTP password.
+  if (smtpUrl !== null && !isUrl(smtpUrl, ['smtp:', 'smtps:']))
+    read.problems.push('SMTP_URL must be an smtp:// or smtps:// URL');
+  const insecure = read.text('WEBHOOK_ALLOW_INSECURE', 'false');
+  if (!['true', 'false'].includes(insecure))
+    read.problems.push(`WEBHOOK_ALLOW_INSECURE must be true or false (got "${insecure}")`);
+  if (insecure === 'true' && read.production)
+    process.emitWarning('WEBHOOK_ALLOW_INSECURE=true: webhooks may reach http and private addresses', {
+      code: 'CPC_CONFIG',
+    });
+  const publicBaseUrl = read.text('PUBLIC_BASE_URL', `http://localhost:${read.text('PORT', '3000')}`);
+  if (!isUrl(publicBaseUrl, ['http:', 'https:']))
+    read.problems.push('PUBLIC_BASE_URL must be an http(s):// URL');
+  const retryWindowSeconds = read.integer('WEBHOOK_RETRY_WINDOW_SECONDS', DAY_SECONDS, 1, 30 * DAY_SECONDS);
+  // Receivers are promised at least a day of retries; only tests shorten it.
+  if (read.production && retryWindowSeconds < DAY_SECONDS)
+    read.problems.push('WEBHOOK_RETRY_WINDOW_SECONDS must be at least 86400 (24 h) when NODE_ENV=production');
+  return {
+    smtpUrl,
+    smtpFrom: read.text('SMTP_FROM', 'CPC Tracker <cpc-tracker@localhost>'),
+    webhookAllowInsecure: insecure === 'true',
+    webhookSecretKey: read.secret('WEBHOOK_SECRET_KEY'),
+    publicBaseUrl: publicBaseUrl.replace(/\/+$/, ''),
+    retryFirstDelayMs: read.integer('WEBHOOK_RETRY_FIRST_DELAY_MS', 5000, 10, 3_600_000),
+    retryMaxDelayMs: read.integer('WEBHOOK_RETRY_MAX_DELAY_MS', 7_200_000, 10, 86_400_000),
+    retryWindowSeconds,
+    deliverySweepSeconds: read.integer('NOTIFICATIONS_SWEEP_SECONDS', 30, 1, 3600),
+  };
 }

@@ -16,6 +16,7 @@ import { DatabaseModule } from './database/database.module';
 import { DonorsModule } from './donors/donors.module';
 import { DosesModule } from './doses/doses.module';
 import { EnvironmentModule } from './environment/environment.module';
+import { FhirModule } from './fhir/fhir.module';
 import { FlagsModule } from './flags/flags.module';
 import { HarvestsModule } from './harvests/harvests.module';
 import { HealthModule } from './health/health.module';
@@ -67,6 +68,8 @@ import { ReadModelModule } from './read-model/read-model.module';
     // Flags and background jobs; JobsModule starts workers, relay and schedulers only when APP_ROLE is worker or all.
     FlagsModule,
     JobsModule,
+    // Integration: FHIR reads; webhooks and e-mail come with JobsModule (NotificationsModule).
+    FhirModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -50,6 +50,14 @@ import { UsersService } from './users.service';
     SignatureService,
     BootstrapAdminService,
   ],
-  exports: [JwtModule, UsersRepository, ClinicsRepository, SignatureService, AuthService],
+  exports: [
+    JwtModule,
+    UsersRepository,
+    ClinicsRepository,
+    SignatureService,
+    AuthService,
+    UsersService,
+    ClinicsService,
+  ],
 })
 export class AuthModule {}

@@ -28,6 +28,16 @@ export class ClinicsRepository {
     return rows[0] ?? null;
   }
 
+  async findByCodes(
+    codes: readonly string[],
+    manager: EntityManager = this.db.manager,
+  ): Promise<ClinicRow[]> {
+    if (codes.length === 0) return [];
+    return manager.query<ClinicRow[]>(`SELECT ${CLINIC_COLUMNS} FROM clinics WHERE code = ANY($1::text[])`, [
+      codes,
+    ]);
+  }
+
   async insert(
     clinic: { code: string; name: string; createdAt: Date },
     manager: EntityManager,

@@ -64,6 +64,11 @@ export class UsersRepository {
    * The user's row, locked until the transaction ends: whoever changes the account or counts its failed
    * attempts holds it, so two processes never count past each other.
    */
+  async findByIds(ids: readonly string[], manager: EntityManager = this.db.manager): Promise<UserRow[]> {
+    if (ids.length === 0) return [];
+    return manager.query<UserRow[]>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
   async findByIdForUpdate(id: string, manager: EntityManager): Promise<UserRow | null> {
     const rows = await manager.query<UserRow[]>(
       `SELECT ${USER_COLUMNS} FROM users WHERE id = $1 FOR UPDATE`,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { Page, PageQuery, toPage } from '../common/pagination/pagination';
@@ -34,6 +35,16 @@ function assertDoctorClinic(role: Role, clinicId: string | null): void {
   if (problem) throw validationFailed([{ field: 'clinicId', errors: [problem] }]);
 }
 
+/** A user as the notifications see them: where to write, and what they may see. */
+export interface UserContact {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  clinicId: string | null;
+  active: boolean;
+}
+
 @Injectable()
 export class UsersService {
   constructor(
@@ -42,6 +53,19 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly transactions: Transactions,
   ) {}
+
+  /** Who the users are now (role, clinic, active), for deciding what they may be told (e-mail about flags). */
+  async contactsOf(ids: readonly string[], manager?: EntityManager): Promise<UserContact[]> {
+    const rows = await this.users.findByIds(ids, manager);
+    return rows.map((row) => ({
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      clinicId: row.clinicId,
+      active: row.active,
+    }));
+  }
 
   async view(id: string): Promise<UserViewDto> {
     const user = await this.users.findById(id);

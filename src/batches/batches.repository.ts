@@ -91,6 +91,15 @@ export class BatchesRepository {
     return rows[0] ?? null;
   }
 
+  /** A donor's batches (served by batches_donor). */
+  async idsOfDonor(donorId: string): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }[]>(
+      'SELECT id FROM batches WHERE donor_id = $1 ORDER BY created_at, id',
+      [donorId],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** When the batch's current final harvest was performed (null before it). */
   async finalHarvestAt(batchId: string, manager: EntityManager): Promise<Date | null> {
     const rows = await manager.query<{ performedAt: Date }[]>(

@@ -102,6 +102,11 @@ export class BatchesService {
     return this.batches.findIdentity(batchId, manager);
   }
 
+  /** A donor's batches, oldest first (the FHIR search of a patient's products). */
+  batchIdsOfDonor(donorId: string): Promise<string[]> {
+    return this.batches.idsOfDonor(donorId);
+  }
+
   stepsOf(batchId: string): Promise<BatchSteps> {
     return this.steps.findSteps(batchId);
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { BatchesService, BatchIdentity } from '../batches/batches.service';
 import { BatchAction } from '../batches/domain/batch-state-machine';
@@ -263,6 +264,11 @@ export class DosesService {
         DomainEvent.DOSE_ADMINISTERED,
       );
     });
+  }
+
+  /** A dose's label, for messages that name it (notifications); null when there is no such dose. */
+  async labelOf(doseId: string, manager?: EntityManager): Promise<string | null> {
+    return (await this.doses.findById(doseId, manager))?.label ?? null;
   }
 
   async get(user: AuthUser, doseId: string): Promise<DoseViewDto> {

@@ -7,9 +7,11 @@ import { Page, toPage } from '../common/pagination/pagination';
 import { SYSTEM_ACTOR } from '../common/transaction/actor';
 import { actorOf, AuthUser } from '../common/transaction/auth-user';
 import { TransactionContext, Transactions } from '../common/transaction/transactions.service';
+import { EventBus } from '../common/events/event-bus';
 import { decideAcknowledgement, decideFlagChange, FlagChange, FlagDetails } from './domain/flag-decision';
 import { FLAG_POLICIES, FlagResolution, FlagType } from './domain/flag-type';
 import { FlagViewDto, flagView } from './dto/flag-view.dto';
+import { FlagRaised, FlagResolved } from './events/flag-changed.event';
 import { ListFlagsQuery } from './dto/list-flags.query';
 import { FlagPlacement, FlagRow, FlagsRepository } from './flags.repository';
 
@@ -36,6 +38,7 @@ export class FlagsService {
   constructor(
     private readonly flags: FlagsRepository,
     private readonly transactions: Transactions,
+    private readonly events: EventBus,
   ) {}
 
   async list(user: AuthUser, query: ListFlagsQuery): Promise<Page<FlagViewDto>> {
@@ -77,6 +80,7 @@ export class FlagsService {
           );
           const reason = 'Acknowledged by QA; never raised again for this QC result';
           this.auditChange(tx, 'flag.resolved', flag, after, note ? `${reason}: ${note}` : reason);
+          await this.events.publish(tx, new FlagResolved(flagView(after), tx.now));
           return after;
         }
       }
@@ -125,6 +129,7 @@ export class FlagsService {
             entityId: raised.id,
             after: audited(raised),
           });
+          await this.events.publish(tx, new FlagRaised(flagView(raised), tx.now));
           return change;
         }
         case 'RESOLVE': {
@@ -135,6 +140,7 @@ export class FlagsService {
             tx.manager,
           );
           this.auditChange(tx, 'flag.resolved', before, after, 'The condition that raised it has ended');
+          await this.events.publish(tx, new FlagResolved(flagView(after), tx.now));
           return change;
         }
         case 'UPDATE_DETAILS': {

@@ -10,12 +10,21 @@ export enum JobQueueName {
   EXPIRY = 'expiry',
   /** Excursions, calibrations due, environmental action results (docs/environment.md). */
   ENVIRONMENT = 'environment',
+  /** Webhook deliveries and e-mail (src/notifications; NOTIFICATIONS_QUEUE there). */
+  NOTIFICATIONS = 'notifications',
 }
 
 export const JOB_QUEUE_NAMES: readonly JobQueueName[] = Object.values(JobQueueName);
 
+/** The flag processors, whose sweeps an admin may run and inspect (POST /jobs/:name/run). */
+export const SWEEP_QUEUE_NAMES: readonly JobQueueName[] = [
+  JobQueueName.READINESS,
+  JobQueueName.STORAGE_REVIEW,
+  JobQueueName.EXPIRY,
+];
+
 export function isJobQueueName(name: string): name is JobQueueName {
-  return (JOB_QUEUE_NAMES as readonly string[]).includes(name);
+  return (SWEEP_QUEUE_NAMES as readonly string[]).includes(name);
 }
 
 /** One handler per job name in each queue. */

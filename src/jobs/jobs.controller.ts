@@ -16,12 +16,12 @@ import { ErrorResponseDto } from '../common/http/error-response.dto';
 import { AuthUser } from '../common/transaction/auth-user';
 import { JobIdPipe } from './dto/job-id.pipe';
 import { JobRunStartedDto, JobRunViewDto } from './dto/job-run.dto';
-import { JOB_QUEUE_NAMES } from './job-names';
+import { SWEEP_QUEUE_NAMES } from './job-names';
 import { JobsService } from './jobs.service';
 
 const NAME_PARAM = {
   name: 'name',
-  enum: JOB_QUEUE_NAMES,
+  enum: SWEEP_QUEUE_NAMES,
   description: 'The processor: readiness, storage-review or expiry',
 };
 const REDIS_DOWN = {

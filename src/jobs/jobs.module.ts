@@ -5,6 +5,7 @@ import { EnvironmentModule } from '../environment/environment.module';
 import { FlagsModule } from '../flags/flags.module';
 import { EnvironmentFlagsService } from './environment/environment-flags.service';
 import { EnvironmentProcessor } from './environment/environment.processor';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { QueueDashboard } from './dashboard/queue-dashboard';
 import { DashboardAuth } from './dashboard/dashboard-auth';
 import { ExpiryProcessor } from './expiry/expiry.processor';
@@ -39,6 +40,7 @@ import { JobWorkers } from './workers/job-workers.service';
   imports: [
     FlagsModule,
     EnvironmentModule,
+    NotificationsModule,
     JobsRedisModule,
     // The queues (producer side) through @nestjs/bullmq. They share the JobsRedis producer connection, which
     // fails fast (no offline queue, one try per command): nothing on the HTTP path may wait on Redis.

@@ -157,6 +157,7 @@ describe('jobs: control, dashboard, retries and metrics', () => {
       expect(queues.body.queues.map((queue: { name: string }) => queue.name).sort()).toEqual([
         'environment',
         'expiry',
+        'notifications',
         'readiness',
         'storage-review',
       ]);

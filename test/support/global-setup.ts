@@ -19,6 +19,8 @@ export default async function globalSetup(): Promise<void> {
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     JWT_SECRET: randomBytes(32).toString('hex'),
     AUDIT_HMAC_KEY: randomBytes(32).toString('hex'),
+    // One sealing key for the run, so an app restarted by a test still opens the webhook secrets it sealed.
+    WEBHOOK_SECRET_KEY: randomBytes(32).toString('hex'),
     BOOTSTRAP_ADMIN_EMAIL: TEST_ADMIN.email,
     BOOTSTRAP_ADMIN_PASSWORD: TEST_ADMIN.password,
     MIGRATE_ON_START: 'false',

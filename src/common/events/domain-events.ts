@@ -22,4 +22,9 @@ export enum DomainEvent {
   /** Equipment was registered or calibrated: its calibration due date moved. */
   EQUIPMENT_CALIBRATION_CHANGED = 'equipment.calibration_changed',
   ENVIRONMENTAL_SAMPLE_RECORDED = 'environmental_sample.recorded',
+  /** A flag was raised or resolved (subject: the flag): its webhooks and e-mails go out (docs/notifications.md). */
+  FLAG_RAISED = 'flag.raised',
+  FLAG_RESOLVED = 'flag.resolved',
+  /** An admin asked for a webhook delivery to be sent again (subject: the delivery). */
+  WEBHOOK_DELIVERY_RETRIED = 'webhook.delivery_retried',
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { JOB_QUEUE_NAMES, JobQueueName } from '../job-names';
+import { JobQueueName, SWEEP_QUEUE_NAMES } from '../job-names';
 
 export type JobRunState = 'waiting' | 'active' | 'completed' | 'failed';
 export const JOB_RUN_STATES: readonly JobRunState[] = ['waiting', 'active', 'completed', 'failed'];
@@ -36,7 +36,7 @@ export class JobRunViewDto {
   @ApiProperty({ example: 'sweep-1f0e6c52-7a4b-4d3e-9c21-5b8a0d7e6f13' })
   jobId!: string;
 
-  @ApiProperty({ enum: JOB_QUEUE_NAMES, example: JobQueueName.READINESS })
+  @ApiProperty({ enum: SWEEP_QUEUE_NAMES, example: JobQueueName.READINESS })
   queue!: JobQueueName;
 
   @ApiProperty({ example: 'sweep', description: 'sweep, or evaluate (one subject, from an event)' })

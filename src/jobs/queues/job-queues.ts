@@ -61,6 +61,7 @@ export class JobQueues implements OnApplicationShutdown {
     @InjectQueue(JobQueueName.STORAGE_REVIEW) storageReview: Queue,
     @InjectQueue(JobQueueName.EXPIRY) expiry: Queue,
     @InjectQueue(JobQueueName.ENVIRONMENT) environment: Queue,
+    @InjectQueue(JobQueueName.NOTIFICATIONS) notifications: Queue,
   ) {
     this.jobOptions = defaultJobOptions(env);
     const injected: Record<JobQueueName, Queue> = {
@@ -68,6 +69,7 @@ export class JobQueues implements OnApplicationShutdown {
       [JobQueueName.STORAGE_REVIEW]: storageReview,
       [JobQueueName.EXPIRY]: expiry,
       [JobQueueName.ENVIRONMENT]: environment,
+      [JobQueueName.NOTIFICATIONS]: notifications,
     };
     for (const name of JOB_QUEUE_NAMES) {
       const queue = injected[name];

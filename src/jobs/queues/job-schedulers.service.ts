@@ -4,7 +4,7 @@ import { JobName, JobQueueName, runsJobs, SweepJobData } from '../job-names';
 import { JobQueues } from './job-queues';
 import { JobsRedis } from './jobs-redis';
 
-/** Deterministic scheduler ids: every worker upserts the same three, so a tick exists once however many run. */
+/** Deterministic scheduler ids: every worker upserts the same ones, so a tick exists once however many run. */
 export function sweepSchedulerId(queue: JobQueueName): string {
   return `${queue}-sweep`;
 }
@@ -46,12 +46,14 @@ export class JobSchedulers implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** The sweep intervals, by queue. */
   everyMs(): Record<JobQueueName, number> {
-    const { jobs } = this.env;
+    const { jobs, notifications } = this.env;
     return {
       [JobQueueName.READINESS]: jobs.readinessSweepSeconds * 1000,
       [JobQueueName.STORAGE_REVIEW]: jobs.storageReviewSweepSeconds * 1000,
       [JobQueueName.EXPIRY]: jobs.expirySweepSeconds * 1000,
       [JobQueueName.ENVIRONMENT]: jobs.environmentSweepSeconds * 1000,
+      // Due deliveries whose wake-up was lost (Redis restarted empty, a worker killed mid-attempt).
+      [JobQueueName.NOTIFICATIONS]: notifications.deliverySweepSeconds * 1000,
     };
   }
 

@@ -4,13 +4,14 @@ import { hostname } from 'node:os';
 import { appConfig, AppConfig } from '../../../config/app.config';
 import { EnvironmentProcessor } from '../environment/environment.processor';
 import { ExpiryProcessor } from '../expiry/expiry.processor';
-import { FlagJobResult, runsJobs } from '../job-names';
+import { runsJobs } from '../job-names';
 import { JobMetrics } from '../job-metrics';
 import { JobQueues } from '../queues/job-queues';
 import { JobsRedis } from '../queues/jobs-redis';
 import { ReadinessProcessor } from '../readiness/readiness.processor';
 import { StorageReviewProcessor } from '../storage-review/storage-review.processor';
-import { JobProcessor } from './job-processor';
+import { NotificationJobsProcessor } from '../../notifications/notification-jobs.processor';
+import { QueueProcessor } from './job-processor';
 
 /**
  * One BullMQ worker per queue (worker role). A job's lock is renewed while it runs; a worker that dies loses
@@ -27,7 +28,7 @@ import { JobProcessor } from './job-processor';
 export class JobWorkers implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('JobWorkers');
   private readonly workers: Worker[] = [];
-  private readonly processors: JobProcessor[];
+  private readonly processors: QueueProcessor[];
   /** Shows in BullMQ's job records (processedBy) and in the dashboard: which process ran a job. */
   readonly workerName = `${hostname()}-${process.pid}`;
 
@@ -36,12 +37,13 @@ export class JobWorkers implements OnApplicationBootstrap, OnModuleDestroy {
     storageReview: StorageReviewProcessor,
     expiry: ExpiryProcessor,
     environment: EnvironmentProcessor,
+    notifications: NotificationJobsProcessor,
     private readonly redis: JobsRedis,
     private readonly queues: JobQueues,
     private readonly metrics: JobMetrics,
     @Inject(appConfig.KEY) private readonly env: AppConfig,
   ) {
-    this.processors = [readiness, storageReview, expiry, environment];
+    this.processors = [readiness, storageReview, expiry, environment, notifications];
   }
 
   onApplicationBootstrap(): void {
@@ -54,7 +56,7 @@ export class JobWorkers implements OnApplicationBootstrap, OnModuleDestroy {
     await Promise.all(this.workers.map((worker) => worker.close()));
   }
 
-  private start(processor: JobProcessor): Worker {
+  private start(processor: QueueProcessor): Worker {
     const { jobs } = this.env;
     const worker = new Worker(processor.queue, (job: Job) => this.run(processor, job), {
       connection: this.redis.workerConnection(`worker-${processor.queue}`),
@@ -80,7 +82,7 @@ export class JobWorkers implements OnApplicationBootstrap, OnModuleDestroy {
     return worker;
   }
 
-  private async run(processor: JobProcessor, job: Job): Promise<FlagJobResult> {
+  private async run(processor: QueueProcessor, job: Job): Promise<unknown> {
     const stopTimer = this.metrics.jobDuration.startTimer({ queue: processor.queue, name: job.name });
     try {
       const result = await processor.process(job);
