@@ -12,6 +12,10 @@ export interface BenchConfig {
     clinics: number;
     /** Audit entries generated for the history (the load adds its own on top). */
     auditEntries: number;
+    /** Monitored tanks, months of readings, and minutes between two readings before the charted month. */
+    readingTanks: number;
+    readingMonths: number;
+    readingHistoryMinutes: number;
   };
   /** Seconds of each throughput load (pgbench, the cell-count load). */
   loadSeconds: number;
@@ -32,7 +36,15 @@ export function configFrom(argv: readonly string[]): BenchConfig {
   if (quick) {
     return {
       quick,
-      scale: { historical: 2_000, active: 50, clinics: 3, auditEntries: 2_000 },
+      scale: {
+        historical: 2_000,
+        active: 50,
+        clinics: 3,
+        auditEntries: 2_000,
+        readingTanks: 3,
+        readingMonths: 6,
+        readingHistoryMinutes: 60,
+      },
       loadSeconds: 2,
       warmupSeconds: 1,
       lookupSeconds: 1,
@@ -43,7 +55,17 @@ export function configFrom(argv: readonly string[]): BenchConfig {
   }
   return {
     quick,
-    scale: { historical: 1_000_000, active: 1_000, clinics: 20, auditEntries: 1_000_000 },
+    scale: {
+      historical: 1_000_000,
+      active: 1_000,
+      clinics: 20,
+      auditEntries: 1_000_000,
+      // Ten years of 20 tanks: the charted month at one reading a minute, the rest hourly unless
+      // BENCH_READINGS_FULL=1 asks for every minute of the ten years (about 100 M rows, a quarter of an hour).
+      readingTanks: 20,
+      readingMonths: 120,
+      readingHistoryMinutes: process.env.BENCH_READINGS_FULL === '1' ? 1 : 60,
+    },
     loadSeconds: 20,
     warmupSeconds: 5,
     lookupSeconds: 10,

@@ -15,6 +15,7 @@ import { IdempotencyInterceptor } from './common/idempotency/idempotency.interce
 import { DatabaseModule } from './database/database.module';
 import { DonorsModule } from './donors/donors.module';
 import { DosesModule } from './doses/doses.module';
+import { EnvironmentModule } from './environment/environment.module';
 import { FhirModule } from './fhir/fhir.module';
 import { FlagsModule } from './flags/flags.module';
 import { HarvestsModule } from './harvests/harvests.module';
@@ -65,6 +66,7 @@ import { ReadModelModule } from './read-model/read-model.module';
     QualityModule,
     DosesModule,
     BankModule,
+    EnvironmentModule,
     ReadModelModule,
     // Flags and background jobs; JobsModule starts workers, relay and schedulers only when APP_ROLE is worker or all.
     FlagsModule,

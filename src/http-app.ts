@@ -55,6 +55,13 @@ export function configureHttpApp(app: NestFastifyApplication): void {
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
+  // CSV uploads (a data logger's file) reach their routes as text, within the same body limit; the route reads
+  // them with a CSV parser. Text rather than bytes: the idempotency fingerprint hashes a string as it is.
+  if (!fastify.hasContentTypeParser('text/csv')) {
+    fastify.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) =>
+      done(null, body),
+    );
+  }
   fastify.addHook('onRequest', async (request) => {
     if (!/^[\w.-]{1,128}$/.test(request.id)) request.id = randomUUID();
     (request.raw as { id?: string }).id = request.id;

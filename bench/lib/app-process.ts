@@ -131,6 +131,7 @@ export class AppProcess {
       JOBS_READINESS_SWEEP_SECONDS: '86400',
       JOBS_STORAGE_REVIEW_SWEEP_SECONDS: '86400',
       JOBS_EXPIRY_SWEEP_SECONDS: '86400',
+      JOBS_ENVIRONMENT_SWEEP_SECONDS: '86400',
       // The relay wakes on NOTIFY; its fallback poll would only add noise to the measurements.
       JOBS_OUTBOX_POLL_MS: '60000',
       BENCH_PROBE_FILE: this.settings.probeFile,

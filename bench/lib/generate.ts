@@ -41,6 +41,7 @@ const COUNTED_TABLES = [
   'material_usages',
   'audit_entries',
   'flags',
+  'temperature_readings',
 ];
 
 /**
@@ -65,6 +66,9 @@ export async function generate(
     active: String(config.scale.active),
     clinics: String(config.scale.clinics),
     audit_entries: String(config.scale.auditEntries),
+    readings_tanks: String(config.scale.readingTanks),
+    readings_months: String(config.scale.readingMonths),
+    readings_history_minutes: String(config.scale.readingHistoryMinutes),
     fin: 'X9999',
     password_hash: await argon2.hash(BENCH_PASSWORD, { type: argon2.argon2id }),
   };
@@ -83,7 +87,7 @@ export async function generate(
       timings.push(
         // The audit chain first: it is the longest chain of steps (plan, then the inserts), the rest fills around it.
         ...(await runSteps(
-          readSteps(['60-audit.sql', '30-history.sql', '40-bank.sql', '50-materials.sql']),
+          readSteps(['60-audit.sql', '30-history.sql', '40-bank.sql', '50-materials.sql', '70-readings.sql']),
           clients,
           log,
         )),

@@ -17,7 +17,7 @@ import { ChangePasswordDto } from './dto/change-password.dto';
 import { LoginDto, LoginResponseDto } from './dto/login.dto';
 import { UserViewDto } from './dto/user-view.dto';
 import { ApiIdempotencyKey } from '../common/http/api-idempotency-key.decorator';
-import { AnyRole, Public } from './roles.decorator';
+import { OwnAccount, Public } from './roles.decorator';
 import { UsersService } from './users.service';
 
 const LOCKED = {
@@ -60,7 +60,7 @@ export class AuthController {
   }
 
   @Get('me')
-  @AnyRole()
+  @OwnAccount()
   @ApiOperation({ summary: 'The signed-in user' })
   @ApiOkResponse({ type: UserViewDto })
   me(@CurrentUser() user: AuthUser): Promise<UserViewDto> {
@@ -68,7 +68,7 @@ export class AuthController {
   }
 
   @Post('password')
-  @AnyRole()
+  @OwnAccount()
   @HttpCode(204)
   @ApiIdempotencyKey()
   @ApiOperation({

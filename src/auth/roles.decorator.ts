@@ -24,5 +24,13 @@ export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
 /** Every signed-in role. */
 export const AnyRole = (): MethodDecorator & ClassDecorator => Roles('admin', 'qa', 'technician', 'doctor');
 
+/**
+ * A signed-in user's own account (who am I, change my password): every role, the `monitor` service account
+ * too, so a monitoring system can check and rotate its own credential; monitors reach nothing else but posting
+ * readings (docs/environment.md).
+ */
+export const OwnAccount = (): MethodDecorator & ClassDecorator =>
+  Roles('admin', 'qa', 'technician', 'doctor', 'monitor');
+
 /** Reachable without a token (login, health, metrics, docs). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);

@@ -23,7 +23,11 @@ import { StorageReviewsService } from './storage-reviews.service';
 import { StorageUnitsController } from './storage-units.controller';
 import { StorageUnitsRepository } from './storage-units.repository';
 import { StorageUnitsService } from './storage-units.service';
+import { VialHoldsRepository } from './vial-holds.repository';
+import { VialHolds } from './vial-holds.service';
 import { VialPlacement } from './vial-placement.service';
+import { VialPresenceRepository } from './vial-presence.repository';
+import { VialPresence } from './vial-presence.service';
 import { VialsController } from './vials.controller';
 import { VialsRepository } from './vials.repository';
 import { VialsService } from './vials.service';
@@ -74,7 +78,12 @@ registerConstraintCode('boosters_dose_once', ErrorCode.INVALID_TRANSITION);
     StorageReviewsService,
     ReconciliationsService,
     InventoryService,
+    VialHoldsRepository,
+    VialHolds,
+    VialPresenceRepository,
+    VialPresence,
   ],
-  exports: [ReviewScheduler, VialsService],
+  // For the environment module (docs/environment.md): holds, presence in a tank, discards, unit renames.
+  exports: [ReviewScheduler, VialHolds, VialPresence, VialsService, StorageUnitsService],
 })
 export class BankModule {}

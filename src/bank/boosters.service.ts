@@ -23,6 +23,7 @@ import {
 } from './domain/booster-dose';
 import { transitionVial, VialAction, VialStatus } from './domain/vial-state-machine';
 import { boosterView, BoosterViewDto, FormulateBoosterDoseDto, RequestBoosterDto } from './dto/booster.dto';
+import { VialHolds } from './vial-holds.service';
 import { VialRow, VialsRepository } from './vials.repository';
 
 /**
@@ -38,13 +39,14 @@ export class BoostersService {
     private readonly donors: DonorsService,
     private readonly batches: BatchesService,
     private readonly doses: DosesService,
+    private readonly holds: VialHolds,
     @Inject(appConfig.KEY) private readonly env: AppConfig,
   ) {}
 
   /**
    * Checks, in order: donor 404 (a doctor's own clinic), vials 404 (unknown or another clinic's), then 422
    * VIAL_NOT_AVAILABLE: a vial of another donor, not STORED, vials of several batches, a batch not RELEASED,
-   * recalled, or with a failing QC result after release. The vials are locked in id order, so two requests for
+   * recalled, or with a failing QC result after release, or a vial on hold (vial_holds). The vials are locked in id order, so two requests for
    * one vial cannot both reserve it.
    */
   async request(user: AuthUser, dto: RequestBoosterDto): Promise<BoosterViewDto> {
@@ -79,6 +81,7 @@ export class BoostersService {
         });
       }
       assertDrawable(batch);
+      await this.assertNotHeld(vials, tx);
 
       const boosterId = randomUUID();
       await this.boosters.insert(
@@ -203,6 +206,24 @@ export class BoostersService {
         },
       });
       return dose;
+    });
+  }
+
+  /** A vial on hold (an excursion, an investigation) stays in the tank until its holds are released. */
+  private async assertNotHeld(vials: readonly VialRow[], tx: TransactionContext): Promise<void> {
+    const holds = await this.holds.heldOf(
+      vials.map((vial) => vial.id),
+      tx.manager,
+    );
+    if (holds.length === 0) return;
+    const labels = new Map(vials.map((vial) => [vial.id, vial.label]));
+    throw notAvailable('Vials on hold cannot be reserved until their holds are released', {
+      holds: holds.map((hold) => ({
+        vial: labels.get(hold.vialId),
+        source: { type: hold.sourceType, id: hold.sourceId },
+        reason: hold.reason,
+        placedAt: hold.placedAt,
+      })),
     });
   }
 

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { EventBus } from '../common/events/event-bus';
+import { CellsCryopreserved } from './events/cells-cryopreserved.event';
 import { randomUUID } from 'node:crypto';
 import { BatchesService } from '../batches/batches.service';
 import { BatchAction } from '../batches/domain/batch-state-machine';
@@ -35,6 +37,7 @@ export class CryopreservationService {
     private readonly scheduler: ReviewScheduler,
     private readonly vials: VialsRepository,
     private readonly freezings: CryopreservationsRepository,
+    private readonly events: EventBus,
   ) {}
 
   /**
@@ -199,6 +202,10 @@ export class CryopreservationService {
           },
         });
       }
+      await this.events.publish(
+        tx,
+        new CellsCryopreserved(batchId, cryopreservationId, frozenAt, dto.equipmentIds ?? []),
+      );
       tx.emit({
         type: DomainEvent.VIALS_FROZEN,
         subjectType: 'batch',

@@ -89,6 +89,29 @@ export class StorageUnitsRepository {
     return rows[0] ?? null;
   }
 
+  /** The unit's row, locked for a change of its name (the one thing about a unit that changes). */
+  async lockById(id: string, manager: EntityManager): Promise<StorageUnitRow | null> {
+    const rows = await manager.query<StorageUnitRow[]>(
+      `SELECT ${UNIT_COLUMNS} FROM storage_units u WHERE u.id = $1 FOR UPDATE`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Renames the unit; the paths of the unit and of everything below it take the new name. */
+  async rename(unit: StorageUnitRow, name: string, path: string, manager: EntityManager): Promise<void> {
+    await manager.query(
+      `WITH RECURSIVE tree AS (
+         SELECT id FROM storage_units WHERE id = $1
+         UNION ALL
+         SELECT c.id FROM storage_units c JOIN tree t ON c.parent_id = t.id)
+       UPDATE storage_units u SET name = CASE WHEN u.id = $1 THEN $2 ELSE u.name END,
+              path = $3 || substr(u.path, $4 + 1)
+         FROM tree WHERE u.id = tree.id`,
+      [unit.id, name, path, unit.path.length],
+    );
+  }
+
   /** The units with these ids (boxes or not: the caller judges). Units never change, so no lock is needed. */
   async findByIds(
     ids: readonly string[],

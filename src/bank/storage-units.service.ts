@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { actorOf, AuthUser } from '../common/transaction/auth-user';
-import { Transactions } from '../common/transaction/transactions.service';
+import { TransactionContext, Transactions } from '../common/transaction/transactions.service';
 import { validationFailed } from '../common/validation/validation';
 import { isRootKind, nestingProblem, shapeProblems, StorageKind } from './domain/storage-hierarchy';
 import { CreateStorageUnitDto } from './dto/create-storage-unit.dto';
@@ -15,7 +16,7 @@ import {
   storageUnitView,
   StorageUnitViewDto,
 } from './dto/storage-unit-view.dto';
-import { StorageUnitsRepository } from './storage-units.repository';
+import { StorageUnitRow, StorageUnitsRepository } from './storage-units.repository';
 
 /**
  * The storage hierarchy kept by administrators. A unit is never moved or changed once created (vials record
@@ -93,6 +94,37 @@ export class StorageUnitsService {
       });
       return view;
     });
+  }
+
+  /** The unit, or null (for modules that keep facts about units: docs/environment.md). */
+  find(unitId: string, manager?: EntityManager): Promise<StorageUnitRow | null> {
+    return this.units.findById(unitId, manager);
+  }
+
+  /**
+   * For a change of a unit inside the caller's transaction (PATCH /storage-units/:id, docs/environment.md):
+   * the unit locked, or 404.
+   */
+  async lockForChange(tx: TransactionContext, unitId: string): Promise<StorageUnitRow> {
+    const unit = await this.units.lockById(unitId, tx.manager);
+    if (!unit) throw notFound('Storage unit', unitId);
+    return unit;
+  }
+
+  /**
+   * Renames a unit the caller locked: its path and those below it follow (a sibling of that name is 409
+   * DUPLICATE, by the storage_units_sibling_name index). The caller audits the change with its own.
+   */
+  async rename(
+    tx: TransactionContext,
+    unit: StorageUnitRow,
+    newName: string,
+  ): Promise<StorageUnitSummaryDto> {
+    const name = newName.trim();
+    if (name === unit.name) return storageUnitSummary(unit);
+    const parentPath = unit.path.slice(0, unit.path.length - unit.name.length);
+    await this.units.rename(unit, name, `${parentPath}${name}`, tx.manager);
+    return storageUnitSummary((await this.units.findById(unit.id, tx.manager)) as StorageUnitRow);
   }
 
   async view(unitId: string): Promise<StorageUnitViewDto> {

@@ -10,7 +10,7 @@ import { TransactionContext, Transactions } from '../common/transaction/transact
 import { parseZonedTimestamp } from '../common/validation/past-event.validator';
 import { validationFailed } from '../common/validation/validation';
 import { createdAtCursor } from '../common/pagination/created-at-cursor';
-import { transitionVial, VialAction, VialStatus } from './domain/vial-state-machine';
+import { LIVE_VIAL_STATUSES, transitionVial, VialAction, VialStatus } from './domain/vial-state-machine';
 import { ListVialsQuery } from './dto/list-vials.query';
 import { DiscardVialDto, MoveVialDto, ThawVialDto } from './dto/vial-commands.dto';
 import { vialView, VialViewDto } from './dto/vial-view.dto';
@@ -205,6 +205,33 @@ export class VialsService {
       await this.discardLocked(tx, [vial], dto.reason);
     });
     return this.get(user, vialId);
+  }
+
+  /**
+   * Discards those of the vials still in the tanks, for another module's decision (QA found an excursion
+   * compromised them, docs/environment.md); the ones thawed or discarded already are answered as not banked.
+   * Takes each donor's bank lock in id order, then the vials', the order of every bank command.
+   */
+  async discardStillBanked(
+    tx: TransactionContext,
+    vialIds: readonly string[],
+    reason: string,
+    details: Record<string, unknown>,
+  ): Promise<{ discarded: string[]; notBanked: { id: string; label: string; status: VialStatus }[] }> {
+    if (vialIds.length === 0) return { discarded: [], notBanked: [] };
+    const peek = await this.vials.findByIds(vialIds, tx.manager);
+    for (const donorId of [...new Set(peek.map((vial) => vial.donorId))].sort()) {
+      await this.scheduler.lockDonor(tx, donorId);
+    }
+    const locked = await this.vials.lockByIds(vialIds, tx.manager);
+    const banked = locked.filter((vial) => LIVE_VIAL_STATUSES.includes(vial.status));
+    await this.discardLocked(tx, banked, reason, details);
+    return {
+      discarded: banked.map((vial) => vial.id),
+      notBanked: locked
+        .filter((vial) => !LIVE_VIAL_STATUSES.includes(vial.status))
+        .map((vial) => ({ id: vial.id, label: vial.label, status: vial.status })),
+    };
   }
 
   /**

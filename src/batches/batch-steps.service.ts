@@ -4,6 +4,7 @@ import { assertCorrectable } from '../common/corrections/correction';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { DomainEvent } from '../common/events/domain-events';
+import { EventBus } from '../common/events/event-bus';
 import { actorOf, AuthUser } from '../common/transaction/auth-user';
 import { TransactionContext, Transactions } from '../common/transaction/transactions.service';
 import { validationFailed } from '../common/validation/validation';
@@ -18,6 +19,7 @@ import { RecordCellCountDto } from './dto/record-cell-count.dto';
 import { RecordFinalHarvestDto } from './dto/record-final-harvest.dto';
 import { RecordIsolationDto } from './dto/record-isolation.dto';
 import { RecordPassageDto } from './dto/record-passage.dto';
+import { CultureStep, CultureStepRecorded } from './events/culture-step-recorded.event';
 import {
   CellCountResultDto,
   FinalHarvestResultDto,
@@ -44,6 +46,7 @@ export class BatchStepsService {
     private readonly steps: BatchStepsRepository,
     private readonly materials: MaterialsService,
     private readonly transactions: Transactions,
+    private readonly events: EventBus,
   ) {}
 
   async isolate(user: AuthUser, batchId: string, dto: RecordIsolationDto): Promise<IsolationResultDto> {
@@ -77,6 +80,7 @@ export class BatchStepsService {
         isolation.id,
         performedAt,
       );
+      await this.announce(tx, batchId, 'ISOLATION', isolation.id, performedAt, dto.equipmentIds);
       tx.audit({
         action: 'batch.isolation_recorded',
         entityType: 'batch',
@@ -144,6 +148,7 @@ export class BatchStepsService {
         id,
         performedAt,
       );
+      await this.announce(tx, batchId, 'PASSAGE', id, performedAt, dto.equipmentIds);
 
       const growth = growthOf(await this.steps.findSteps(batchId, tx.manager), batch.targetCellCount);
       const doublings = growth.passages.find((p) => p.passageNumber === dto.passageNumber);
@@ -214,6 +219,7 @@ export class BatchStepsService {
         },
         tx.manager,
       );
+      await this.announce(tx, batchId, 'CELL_COUNT', id, countedAt, dto.equipmentIds);
       tx.audit({
         action: corrected ? 'batch.cell_count_corrected' : 'batch.cell_count_recorded',
         entityType: 'batch',
@@ -267,6 +273,7 @@ export class BatchStepsService {
         tx.manager,
       );
       assertCellsConserved(batch, harvest);
+      await this.announce(tx, batchId, 'FINAL_HARVEST', id, performedAt, dto.equipmentIds);
       // batches_cells_conserved stays the last word should a draw slip in between (it cannot: we hold the lock).
       await this.batches.update(
         batchId,
@@ -303,6 +310,18 @@ export class BatchStepsService {
         doublingTimeHours: growth.finalHarvest?.doublingTimeHours ?? null,
       };
     });
+  }
+
+  /** Tells who listens (the equipment's qualification) that a step was written; they may refuse it. */
+  private async announce(
+    tx: TransactionContext,
+    batchId: string,
+    step: CultureStep,
+    stepId: string,
+    at: Date,
+    equipmentIds: string[] | undefined,
+  ): Promise<void> {
+    await this.events.publish(tx, new CultureStepRecorded(batchId, step, stepId, at, equipmentIds ?? []));
   }
 
   private async recordMaterials(

@@ -8,6 +8,8 @@ export enum JobQueueName {
   READINESS = 'readiness',
   STORAGE_REVIEW = 'storage-review',
   EXPIRY = 'expiry',
+  /** Excursions, calibrations due, environmental action results (docs/environment.md). */
+  ENVIRONMENT = 'environment',
   /** Webhook deliveries and e-mail (src/notifications; NOTIFICATIONS_QUEUE there). */
   NOTIFICATIONS = 'notifications',
 }

@@ -1,7 +1,10 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { appConfig, AppConfig } from '../../config/app.config';
+import { EnvironmentModule } from '../environment/environment.module';
 import { FlagsModule } from '../flags/flags.module';
+import { EnvironmentFlagsService } from './environment/environment-flags.service';
+import { EnvironmentProcessor } from './environment/environment.processor';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { QueueDashboard } from './dashboard/queue-dashboard';
 import { DashboardAuth } from './dashboard/dashboard-auth';
@@ -36,6 +39,7 @@ import { JobWorkers } from './workers/job-workers.service';
 @Module({
   imports: [
     FlagsModule,
+    EnvironmentModule,
     NotificationsModule,
     JobsRedisModule,
     // The queues (producer side) through @nestjs/bullmq. They share the JobsRedis producer connection, which
@@ -67,6 +71,8 @@ import { JobWorkers } from './workers/job-workers.service';
     StorageReviewRepository,
     StorageReviewService,
     StorageReviewProcessor,
+    EnvironmentFlagsService,
+    EnvironmentProcessor,
     JobWorkers,
     JobSchedulers,
     JobsService,

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { EventBus } from '../common/events/event-bus';
+import { QcResultRecorded } from './events/qc-result-recorded.event';
 import { BatchesService } from '../batches/batches.service';
 import { BatchAction, BatchStatus } from '../batches/domain/batch-state-machine';
 import { assertCorrectable } from '../common/corrections/correction';
@@ -29,6 +31,7 @@ export class QcResultsService {
     private readonly results: QcResultsRepository,
     private readonly specifications: SpecificationsRepository,
     private readonly doses: DosesService,
+    private readonly events: EventBus,
   ) {}
 
   /**
@@ -70,6 +73,7 @@ export class QcResultsService {
       if (corrected && !(await this.results.markSuperseded(corrected.id, row.id, tx.manager))) {
         throw correctedAlready(corrected.id);
       }
+      await this.events.publish(tx, new QcResultRecorded(batchId, row.id, testedAt, dto.equipmentIds ?? []));
       const view = qcResultView(row);
       tx.audit({
         action: corrected ? 'batch.qc_result_corrected' : 'batch.qc_result_recorded',

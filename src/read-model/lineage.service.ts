@@ -5,6 +5,7 @@ import { BatchSummaryDto, BatchViewDto } from '../batches/dto/batch-view.dto';
 import { notFound } from '../common/errors/domain-error';
 import { AuthUser } from '../common/transaction/auth-user';
 import { DonorsService } from '../donors/donors.service';
+import { EquipmentService } from '../environment/equipment.service';
 import { LineageDoseDto, LineageDto, LineageEventDto } from './dto/lineage-view.dto';
 import { LineageDoseRow, LineageRepository } from './lineage.repository';
 
@@ -19,6 +20,7 @@ export class LineageService {
     private readonly batches: BatchesService,
     private readonly donors: DonorsService,
     private readonly vialRecords: VialRecordsService,
+    private readonly equipment: EquipmentService,
     private readonly read: LineageRepository,
   ) {}
 
@@ -48,6 +50,7 @@ export class LineageService {
       decision: batch.decision,
       doses: doses.map((dose) => lineageDose(dose, donor.code)),
       vials,
+      equipment: await this.equipment.usagesOfBatch(batchId),
     };
   }
 }

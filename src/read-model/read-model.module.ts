@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { VialRecordsModule } from '../bank/vial-records.module';
 import { BatchesModule } from '../batches/batches.module';
 import { DonorsModule } from '../donors/donors.module';
+import { EnvironmentModule } from '../environment/environment.module';
 import { LineageController } from './lineage.controller';
 import { LineageRepository } from './lineage.repository';
 import { LineageService } from './lineage.service';
@@ -13,7 +14,7 @@ import { LineageService } from './lineage.service';
  * it, so it can depend on all of them without a cycle.
  */
 @Module({
-  imports: [BatchesModule, DonorsModule, VialRecordsModule],
+  imports: [BatchesModule, DonorsModule, VialRecordsModule, EnvironmentModule],
   controllers: [LineageController],
   providers: [LineageRepository, LineageService],
 })

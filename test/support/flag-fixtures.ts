@@ -16,6 +16,7 @@ export function testJobSettings(overrides: Partial<JobsSettings> = {}): JobsSett
     readinessSweepSeconds: 3600,
     storageReviewSweepSeconds: 3600,
     expirySweepSeconds: 3600,
+    environmentSweepSeconds: 3600,
     outboxPollMs: 250,
     lockDurationMs: 3000,
     stalledIntervalMs: 1000,
@@ -137,7 +138,7 @@ export async function flagRowsOf(
 export async function runSweep(
   http: TestAgent,
   adminToken: string,
-  name: 'readiness' | 'storage-review' | 'expiry',
+  name: 'readiness' | 'storage-review' | 'expiry' | 'environment',
   timeoutMs = 10_000,
 ): Promise<{ evaluated: number; raised: number; resolved: number; updated: number; skipped?: string }> {
   const started = await http.post(`/api/v1/jobs/${name}/run`).set(...bearer(adminToken));
@@ -170,7 +171,7 @@ export async function runSweep(
 export async function eventJobsDone(
   t: TestApp,
   adminToken: string,
-  queue: 'readiness' | 'storage-review' | 'expiry',
+  queue: 'readiness' | 'storage-review' | 'expiry' | 'environment',
   subjectId: string,
 ): Promise<number[]> {
   const events = await t.sql.query('SELECT id FROM outbox_events WHERE subject_id = $1 ORDER BY id', [

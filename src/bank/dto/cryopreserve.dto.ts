@@ -1,3 +1,4 @@
+import { UuidListField } from '../../common/validation/fields';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -82,6 +83,15 @@ export class CryopreserveDto {
   @ArrayUnique()
   @IsUUID('all', { each: true })
   materialLotIds?: string[];
+
+  @UuidListField({
+    maxItems: 20,
+    optional: true,
+    example: ['3d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a'],
+    description:
+      'Equipment used (unknown 404; calibration overdue or failed at frozenAt 422 EQUIPMENT_NOT_QUALIFIED)',
+  })
+  equipmentIds?: string[];
 
   @ApiProperty({
     type: [VialToFreezeDto],

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CorrectionFields } from '../../common/corrections/correction';
 import { IsPastEventTime } from '../../common/validation/past-event.validator';
-import { CellNumber, Percentage } from './step-fields';
+import { CellNumber, EquipmentIds, Percentage } from './step-fields';
 
 export class RecordCellCountDto extends CorrectionFields {
   @ApiProperty({
@@ -25,4 +25,7 @@ export class RecordCellCountDto extends CorrectionFields {
   @Length(1, 100)
   @Matches(/\S/, { message: 'method must not be blank' })
   method?: string;
+
+  @EquipmentIds()
+  equipmentIds?: string[];
 }

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CorrectionFields } from '../../common/corrections/correction';
 import { IsPastEventTime } from '../../common/validation/past-event.validator';
-import { CellNumber, Percentage } from './step-fields';
+import { CellNumber, EquipmentIds, Percentage } from './step-fields';
 
 export class RecordFinalHarvestDto extends CorrectionFields {
   @ApiProperty({
@@ -20,4 +20,7 @@ export class RecordFinalHarvestDto extends CorrectionFields {
     90,
   )
   viabilityPct!: number;
+
+  @EquipmentIds()
+  equipmentIds?: string[];
 }

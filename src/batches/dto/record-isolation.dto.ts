@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNumber, IsOptional, Max, Min } from 'class-validator';
 import { IsPastEventTime } from '../../common/validation/past-event.validator';
-import { CellNumber, MaterialLotIds, Percentage } from './step-fields';
+import { CellNumber, EquipmentIds, MaterialLotIds, Percentage } from './step-fields';
 
 export class RecordIsolationDto {
   @ApiProperty({
@@ -31,4 +31,7 @@ export class RecordIsolationDto {
 
   @MaterialLotIds()
   materialLotIds?: string[];
+
+  @EquipmentIds()
+  equipmentIds?: string[];
 }

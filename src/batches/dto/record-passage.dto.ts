@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { CorrectionFields } from '../../common/corrections/correction';
 import { IsPastEventTime } from '../../common/validation/past-event.validator';
-import { CellNumber, MaterialLotIds, Percentage } from './step-fields';
+import { CellNumber, EquipmentIds, MaterialLotIds, Percentage } from './step-fields';
 
 export class RecordPassageDto extends CorrectionFields {
   @ApiProperty({
@@ -50,4 +50,7 @@ export class RecordPassageDto extends CorrectionFields {
 
   @MaterialLotIds()
   materialLotIds?: string[];
+
+  @EquipmentIds()
+  equipmentIds?: string[];
 }

@@ -1,3 +1,4 @@
+import { UuidListField } from '../../common/validation/fields';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
@@ -55,3 +56,13 @@ export const MaterialLotIds = (): PropertyDecorator =>
     ArrayUnique(),
     IsUUID('all', { each: true }),
   );
+
+/** Equipment a step used (docs/environment.md): unknown 404, overdue or failed at the step's time 422. */
+export const EquipmentIds = (): PropertyDecorator =>
+  UuidListField({
+    maxItems: 20,
+    optional: true,
+    example: ['3d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a'],
+    description:
+      "Equipment used (unknown 404; calibration overdue or failed at the step's time 422 EQUIPMENT_NOT_QUALIFIED)",
+  });

@@ -17,6 +17,11 @@ export enum DomainEvent {
   STORAGE_REVIEW_CHANGED = 'storage_review.changed',
   /** A donor's banking consent was withdrawn or its expiry changed: their banked vials' review dates move. */
   DONOR_BANKING_CONSENT_CHANGED = 'donor.banking_consent_changed',
+  /** An excursion was found, ended or disposed of (docs/environment.md). */
+  EXCURSION_CHANGED = 'excursion.changed',
+  /** Equipment was registered or calibrated: its calibration due date moved. */
+  EQUIPMENT_CALIBRATION_CHANGED = 'equipment.calibration_changed',
+  ENVIRONMENTAL_SAMPLE_RECORDED = 'environmental_sample.recorded',
   /** A flag was raised or resolved (subject: the flag): its webhooks and e-mails go out (docs/notifications.md). */
   FLAG_RAISED = 'flag.raised',
   FLAG_RESOLVED = 'flag.resolved',

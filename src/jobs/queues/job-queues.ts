@@ -60,6 +60,7 @@ export class JobQueues implements OnApplicationShutdown {
     @InjectQueue(JobQueueName.READINESS) readiness: Queue,
     @InjectQueue(JobQueueName.STORAGE_REVIEW) storageReview: Queue,
     @InjectQueue(JobQueueName.EXPIRY) expiry: Queue,
+    @InjectQueue(JobQueueName.ENVIRONMENT) environment: Queue,
     @InjectQueue(JobQueueName.NOTIFICATIONS) notifications: Queue,
   ) {
     this.jobOptions = defaultJobOptions(env);
@@ -67,6 +68,7 @@ export class JobQueues implements OnApplicationShutdown {
       [JobQueueName.READINESS]: readiness,
       [JobQueueName.STORAGE_REVIEW]: storageReview,
       [JobQueueName.EXPIRY]: expiry,
+      [JobQueueName.ENVIRONMENT]: environment,
       [JobQueueName.NOTIFICATIONS]: notifications,
     };
     for (const name of JOB_QUEUE_NAMES) {

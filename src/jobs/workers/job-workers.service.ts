@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { Job, Worker } from 'bullmq';
 import { hostname } from 'node:os';
 import { appConfig, AppConfig } from '../../../config/app.config';
+import { EnvironmentProcessor } from '../environment/environment.processor';
 import { ExpiryProcessor } from '../expiry/expiry.processor';
 import { runsJobs } from '../job-names';
 import { JobMetrics } from '../job-metrics';
@@ -35,13 +36,14 @@ export class JobWorkers implements OnApplicationBootstrap, OnModuleDestroy {
     readiness: ReadinessProcessor,
     storageReview: StorageReviewProcessor,
     expiry: ExpiryProcessor,
+    environment: EnvironmentProcessor,
     notifications: NotificationJobsProcessor,
     private readonly redis: JobsRedis,
     private readonly queues: JobQueues,
     private readonly metrics: JobMetrics,
     @Inject(appConfig.KEY) private readonly env: AppConfig,
   ) {
-    this.processors = [readiness, storageReview, expiry, notifications];
+    this.processors = [readiness, storageReview, expiry, environment, notifications];
   }
 
   onApplicationBootstrap(): void {

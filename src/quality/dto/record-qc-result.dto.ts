@@ -1,3 +1,4 @@
+import { UuidListField } from '../../common/validation/fields';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, registerDecorator, ValidationArguments } from 'class-validator';
 import { CorrectionFields } from '../../common/corrections/correction';
@@ -112,4 +113,13 @@ export class RecordQcResultDto extends CorrectionFields {
   })
   @IsPastEventTime()
   testedAt!: string;
+
+  @UuidListField({
+    maxItems: 20,
+    optional: true,
+    example: ['3d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a'],
+    description:
+      'Equipment used (unknown 404; calibration overdue or failed at testedAt 422 EQUIPMENT_NOT_QUALIFIED)',
+  })
+  equipmentIds?: string[];
 }

@@ -1,3 +1,4 @@
+import { EquipmentUseDto } from '../../environment/dto/equipment.dto';
 import { ApiProperty } from '@nestjs/swagger';
 import { BatchSummaryDto, DecisionViewDto, QcResultViewDto } from '../../batches/dto/batch-view.dto';
 
@@ -262,4 +263,10 @@ export class LineageDto {
     description: 'Cryopreserved vials with their boosters',
   })
   vials!: unknown[];
+
+  @ApiProperty({
+    type: [EquipmentUseDto],
+    description: "Equipment the steps used, with its calibration as it stood at each step's time",
+  })
+  equipment!: EquipmentUseDto[];
 }
