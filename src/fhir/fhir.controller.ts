@@ -33,6 +33,7 @@ export class FhirController {
   @Header('content-type', `${FHIR_JSON}; charset=utf-8`)
   @ApiProduces(FHIR_JSON)
   @ApiOperation({
+    operationId: 'searchBiologicallyDerivedProducts',
     summary: "A patient's doses and vials as FHIR R4 BiologicallyDerivedProduct (a searchset Bundle)",
     description: "`patient` is the donor code; another clinic's patient gives an empty Bundle to a doctor.",
   })
@@ -48,7 +49,10 @@ export class FhirController {
   @Get(':id')
   @Header('content-type', `${FHIR_JSON}; charset=utf-8`)
   @ApiProduces(FHIR_JSON)
-  @ApiOperation({ summary: 'A dose or vial as a FHIR R4 BiologicallyDerivedProduct (doctor: own clinic)' })
+  @ApiOperation({
+    operationId: 'readBiologicallyDerivedProduct',
+    summary: 'A dose or vial as a FHIR R4 BiologicallyDerivedProduct (doctor: own clinic)',
+  })
   @ApiOkResponse({
     description: 'A FHIR R4 BiologicallyDerivedProduct',
     content: { [FHIR_JSON]: { schema: FHIR_RESOURCE } },

@@ -21,6 +21,7 @@ export const SWEEP_QUEUE_NAMES: readonly JobQueueName[] = [
   JobQueueName.READINESS,
   JobQueueName.STORAGE_REVIEW,
   JobQueueName.EXPIRY,
+  JobQueueName.ENVIRONMENT,
 ];
 
 export function isJobQueueName(name: string): name is JobQueueName {
