@@ -126,6 +126,7 @@ export class AppProcess {
       QUEUE_PREFIX: this.settings.queuePrefix,
       JWT_SECRET: randomBytes(32).toString('hex'),
       AUDIT_HMAC_KEY: randomBytes(32).toString('hex'),
+      WEBHOOK_SECRET_KEY: randomBytes(32).toString('hex'),
       LOG_LEVEL: 'warn',
       MIGRATE_ON_START: 'false',
       JOBS_READINESS_SWEEP_SECONDS: '86400',
