@@ -24,6 +24,7 @@ export const MAX_VIALS_PER_FREEZING = 200;
 
 export class VialToFreezeDto {
   @ApiProperty({
+    type: 'integer',
     example: 5_000_000,
     minimum: 1,
     maximum: 1e12,
@@ -38,13 +39,13 @@ export class VialToFreezeDto {
   @IsUUID()
   boxId!: string;
 
-  @ApiProperty({ example: 1, minimum: 1, maximum: MAX_GRID })
+  @ApiProperty({ type: 'integer', example: 1, minimum: 1, maximum: MAX_GRID })
   @IsInt()
   @Min(1)
   @Max(MAX_GRID)
   row!: number;
 
-  @ApiProperty({ example: 1, minimum: 1, maximum: MAX_GRID })
+  @ApiProperty({ type: 'integer', example: 1, minimum: 1, maximum: MAX_GRID })
   @IsInt()
   @Min(1)
   @Max(MAX_GRID)
@@ -53,6 +54,7 @@ export class VialToFreezeDto {
 
 export class CryopreserveDto {
   @ApiProperty({
+    format: 'date-time',
     example: '2026-11-24T10:15:00+09:00',
     description: 'When the vials went into the controlled-rate freezer; at most 5 minutes ahead',
   })

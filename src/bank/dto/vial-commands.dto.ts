@@ -12,13 +12,25 @@ export class MoveVialDto {
   @IsUUID()
   boxId!: string;
 
-  @ApiProperty({ example: 3, minimum: 1, maximum: MAX_GRID, description: "Within the box's rows" })
+  @ApiProperty({
+    type: 'integer',
+    example: 3,
+    minimum: 1,
+    maximum: MAX_GRID,
+    description: "Within the box's rows",
+  })
   @IsInt()
   @Min(1)
   @Max(MAX_GRID)
   row!: number;
 
-  @ApiProperty({ example: 5, minimum: 1, maximum: MAX_GRID, description: "Within the box's cols" })
+  @ApiProperty({
+    type: 'integer',
+    example: 5,
+    minimum: 1,
+    maximum: MAX_GRID,
+    description: "Within the box's cols",
+  })
   @IsInt()
   @Min(1)
   @Max(MAX_GRID)
@@ -31,7 +43,11 @@ export class MoveVialDto {
 }
 
 export class ThawVialDto {
-  @ApiProperty({ example: '2026-11-24T09:30:00+09:00', description: 'At most 5 minutes ahead' })
+  @ApiProperty({
+    format: 'date-time',
+    example: '2026-11-24T09:30:00+09:00',
+    description: 'At most 5 minutes ahead',
+  })
   @IsPastEventTime()
   thawedAt!: string;
 
