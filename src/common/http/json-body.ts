@@ -44,7 +44,11 @@ export function installJsonBodyParser(fastify: FastifyInstance): void {
   if (installed.has(fastify)) return;
   installed.add(fastify);
   const parse = fastify.getDefaultJsonParser('error', 'error');
-  const parser = (request: unknown, body: string | Buffer, done: (error: Error | null, value?: unknown) => void) => {
+  const parser = (
+    request: unknown,
+    body: string | Buffer,
+    done: (error: Error | null, value?: unknown) => void,
+  ) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) {
       done(
@@ -54,7 +58,7 @@ export function installJsonBodyParser(fastify: FastifyInstance): void {
       );
       return;
     }
-    parse(request as never, text, done);
+    void parse(request as never, text, done);
   };
   if (fastify.hasContentTypeParser('application/json')) fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, parser);
