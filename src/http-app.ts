@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { Clock } from './common/clock/clock';
 import { ErrorResponseDto } from './common/http/error-response.dto';
 import { DepthLimitedFastifyAdapter } from './common/http/json-body';
 import { finishDocument } from './common/openapi/finish-document';
@@ -52,7 +53,7 @@ export function configureHttpApp(app: NestFastifyApplication): void {
       { path: 'metrics', method: RequestMethod.GET },
     ],
   });
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(createValidationPipe(app.get(Clock)));
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
