@@ -5,11 +5,9 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
-  IsNumber,
   IsUUID,
-  Max,
-  Min,
 } from 'class-validator';
+import { NumberField } from '../../common/validation/fields';
 import { IsPastEventTime } from '../../common/validation/past-event.validator';
 import { DoseViewDto } from '../../doses/dto/dose-view.dto';
 import { BoosterRow } from '../boosters.repository';
@@ -48,15 +46,13 @@ export class FormulateBoosterDoseDto {
   @IsPastEventTime()
   formulatedAt!: string;
 
-  @ApiProperty({
+  @NumberField({
     example: 2.5,
-    minimum: 0.01,
-    maximum: 500,
+    min: 0.01,
+    max: 500,
+    decimals: 2,
     description: 'Volume in the syringe, mL (two decimals)',
   })
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
-  @Min(0.01)
-  @Max(500)
   volumeMl!: number;
 }
 

@@ -1,4 +1,4 @@
-import { UuidListField } from '../../common/validation/fields';
+import { PercentField, UuidListField } from '../../common/validation/fields';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -7,7 +7,7 @@ import {
   ArrayUnique,
   IsArray,
   IsInt,
-  IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -66,11 +66,7 @@ export class CryopreserveDto {
   @Length(1, 200)
   medium!: string;
 
-  @ApiPropertyOptional({ example: 10, minimum: 0, maximum: 100, description: 'DMSO concentration, %' })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
-  @Min(0)
-  @Max(100)
+  @PercentField({ example: 10, optional: true, description: 'DMSO concentration, %' })
   dmsoPct?: number;
 
   @ApiPropertyOptional({
@@ -104,6 +100,7 @@ export class CryopreserveDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_VIALS_PER_FREEZING)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => VialToFreezeDto)
   vials!: VialToFreezeDto[];

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsNumber, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { PercentField } from '../../common/validation/fields';
 import { IsPastEventTime } from '../../common/validation/past-event.validator';
 import { MAX_GRID } from '../domain/storage-hierarchy';
 
@@ -51,15 +52,7 @@ export class ThawVialDto {
   @IsPastEventTime()
   thawedAt!: string;
 
-  @ApiProperty({
-    example: 88.5,
-    minimum: 0,
-    maximum: 100,
-    description: 'Share of cells alive after thawing, %',
-  })
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
-  @Min(0)
-  @Max(100)
+  @PercentField({ example: 88.5, description: 'Share of cells alive after thawing, %' })
   postThawViabilityPct!: number;
 
   @ApiProperty({

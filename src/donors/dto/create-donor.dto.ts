@@ -4,6 +4,7 @@ import {
   IsDefined,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -58,6 +59,7 @@ export class CreateDonorDto {
 
   @ApiProperty({ type: ConsentDto })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ConsentDto)
   consent!: ConsentDto;
