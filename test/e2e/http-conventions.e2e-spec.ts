@@ -284,6 +284,53 @@ describe('HTTP conventions', () => {
       expect(row.rows[0]).toMatchObject({ state: 'DONE', response_status: 201, response_body: first.body });
     });
 
+    it('keeps no answer that a retry may find changed (403, 404, 429): the key runs afresh', async () => {
+      const person = await aPerson(t.http, 'technician');
+      const keyRows = async (key: string): Promise<number> =>
+        (await t.sql.query('SELECT 1 FROM idempotency_keys WHERE key = $1', [key])).rowCount ?? 0;
+      const key = randomUUID();
+      const body = { code: unique('P').slice(0, 16), name: 'Promoted' };
+      const send = () =>
+        t.http
+          .post('/api/v1/clinics')
+          .set(...bearer(person))
+          .set('Idempotency-Key', key)
+          .send(body);
+      expect((await send()).status).toBe(403);
+      expect(await keyRows(key)).toBe(0);
+      await t.http
+        .patch(`/api/v1/users/${person.id}`)
+        .set(...bearer(admin))
+        .send({ role: 'admin' })
+        .expect(200);
+      const retry = await send();
+      expect(retry.status).toBe(201);
+      expect(retry.headers['idempotent-replayed']).toBeUndefined();
+
+      const missing = randomUUID();
+      const qa = await aPerson(t.http, 'qa');
+      const notFound = await t.http
+        .post(`/api/v1/vials/${randomUUID()}/discard`)
+        .set(...bearer(qa))
+        .set('Idempotency-Key', missing)
+        .send({ reason: 'no such vial' });
+      expect(notFound.status).toBe(404);
+      expect(await keyRows(missing)).toBe(0);
+
+      const locked = await aPerson(t.http, 'qa');
+      const change = (password: string, idempotencyKey: string) =>
+        t.http
+          .post('/api/v1/auth/password')
+          .set(...bearer(locked))
+          .set('Idempotency-Key', idempotencyKey)
+          .send({ currentPassword: password, newPassword: 'a-brand-new-password' });
+      for (let attempt = 1; attempt <= 5; attempt++)
+        expect((await change('wrong-password', randomUUID())).status).toBe(422);
+      const refused = randomUUID();
+      expect((await change(locked.password, refused)).status).toBe(429);
+      expect(await keyRows(refused)).toBe(0);
+    });
+
     it('keeps keys at least 24 h, and the hourly expiry sweep forgets them after 48 h', async () => {
       const me = (await t.http.get('/api/v1/auth/me').set(...bearer(admin))).body as { id: string };
       const [young, old] = [randomUUID(), randomUUID()];

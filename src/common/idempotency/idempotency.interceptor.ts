@@ -32,7 +32,7 @@ export class ReplayedResponse {
 }
 
 /**
- * `Idempotency-Key` on POST (after the IETF draft and Stripe): the first answer (2xx or 4xx) to a key is
+ * `Idempotency-Key` on POST (after the IETF draft and Stripe): the first final answer to a key is
  * stored and returned again for the same user, method, path and body without a second effect.
  *
  * The request runs in one transaction of its own (RequestTransactions): the key is locked, the handler's
@@ -101,12 +101,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   /**
-   * A 4xx is an answer: saved under the key with whatever the request did before it (a counted failed
-   * signature). A 5xx is not: everything rolls back and the key stays free, so the client may retry with it.
+   * A final answer (see {@link isFinalAnswer}) is saved under the key with whatever the request did before
+   * it (a counted failed signature). Any other rolls back and leaves the key free, so a retry runs afresh.
    */
   private async settleFailure(runner: QueryRunner, claim: Claim, error: unknown): Promise<void> {
     const { status, body } = toErrorResponse(error);
-    if (status >= 500) return; // RequestTransactions.run rolls the whole transaction back
+    if (!isFinalAnswer(status, body.code)) return; // RequestTransactions.run rolls the whole transaction back
     try {
       await runner.commitTransaction();
     } catch {
@@ -122,6 +122,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .update(canonicalJson([request.method, request.url, request.body ?? null]))
       .digest('hex');
   }
+}
+
+/**
+ * Answers that stay true for the same request, and so are replayed: 2xx, and 4xx about the request itself
+ * (400, 409 conflicts, 413, 422...). Not those about the moment or the caller's standing, which a retry may
+ * find changed (docs/http-api.md, "Idempotency"): 401 (signed out, token revoked), 403 (role changed), 404 (not
+ * found, or not in the caller's clinic: either may change), 409 IDEMPOTENCY_KEY_IN_USE, 429 (a lock that
+ * lifts), and every 5xx (an outage).
+ */
+export function isFinalAnswer(status: number, code: string): boolean {
+  if (status >= 500 || [401, 403, 404, 429].includes(status)) return false;
+  return code !== String(ErrorCode.IDEMPOTENCY_KEY_IN_USE);
 }
 
 interface Claim {
