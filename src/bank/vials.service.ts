@@ -323,11 +323,18 @@ export class VialsService {
         'The witness of a thaw must be a second person, not the thawer',
       );
     }
-    if (!named || !named.active || !WITNESS_ROLES.has(named.role)) {
-      throw witnessRequired('The witness must be an active technician or qa user');
+    // One answer for an unknown e-mail, a deactivated or unsuitable account and a wrong password, after the
+    // same counted check for all: the answer never tells which e-mails belong to staff.
+    const witness = await this.signatures.authenticateOtherPerson(
+      dto.witnessEmail.trim(),
+      dto.witnessPassword,
+      user,
+    );
+    if (!witness || !WITNESS_ROLES.has(witness.role)) {
+      throw witnessRequired(
+        'The witness must be an active technician or qa user signing with their own password',
+      );
     }
-    const witness = await this.signatures.authenticateOtherPerson(named.email, dto.witnessPassword, user);
-    if (!witness) throw witnessRequired("The witness's password does not match");
     return witness;
   }
 }
