@@ -357,6 +357,108 @@ describe('labels: product codes, print runs, PDF and ZPL, scans and the hand-off
     });
   });
 
+  it("a dose's custody timeline from harvest to administration, event by event, oldest first", async () => {
+    const own = await aReleasedBatch(t.http, cast);
+    const dose = await aDose(t.http, cast, own.id, { cells: 1_000_000 });
+    await verify(cast.technician, { scan: 'X999926999999', subjectType: 'DOSE', subjectId: dose.id });
+    const post = (step: string, who: Person, body: Record<string, unknown>) =>
+      t.http
+        .post(`/api/v1/doses/${dose.id}/${step}`)
+        .set(...bearer(who))
+        .send(body);
+    expect((await post('dispatch', cast.technician, { dispatchedAt: now(), scan: dose.label })).status).toBe(
+      200,
+    );
+    expect(
+      (await post('receipt', cast.doctor, { receivedAt: now(), temperatureC: 5, intact: true })).status,
+    ).toBe(200);
+    const administration = {
+      administeredAt: now(),
+      site: 'LEFT_KNEE',
+      patientCode: own.donorCode,
+      doseLabel: dose.label,
+    };
+    expect(
+      (await post('administration', cast.doctor, { ...administration, scan: `${own.din}-D99` })).status,
+    ).toBe(422);
+    expect((await post('administration', cast.doctor, { ...administration, scan: dose.label })).status).toBe(
+      200,
+    );
+
+    const custody = await t.http.get(`/api/v1/doses/${dose.id}/custody`).set(...bearer(cast.doctor));
+    expect(custody.status).toBe(200);
+    expect(custody.body.subject).toMatchObject({
+      subjectType: 'DOSE',
+      subjectId: dose.id,
+      label: dose.label,
+      din: own.din,
+    });
+    const events = custody.body.events as {
+      at: string;
+      kind: string;
+      scanVerified: boolean | null;
+      location: string;
+      actorId: string | null;
+      details: Record<string, unknown>;
+    }[];
+    const times = events.map((e) => Date.parse(e.at));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    const story = events.map((e) => [e.kind, e.scanVerified]);
+    // The fixture back-dates the culture steps before the batch's creation was recorded; each event keeps its
+    // own time. The failed administration scan came after the administeredAt the successful one carries.
+    expect(story).toEqual([
+      ['COLLECTED', null],
+      ['RECEIVED', false],
+      ['ISOLATED', null],
+      ['PASSAGED', null],
+      ['PASSAGED', null],
+      ['FINAL_HARVEST', null],
+      ['BATCH_CREATED', null],
+      ['RELEASED', null],
+      ['FORMULATED', null],
+      ['SCAN', null],
+      ['DISPATCHED', true],
+      ['CLINIC_RECEIVED', false],
+      ['ADMINISTERED', true],
+      ['SCAN', null],
+    ]);
+    const dispatched = events.find((e) => e.kind === 'DISPATCHED');
+    expect(dispatched).toMatchObject({ actorId: cast.technician.id, location: 'CPC' });
+    expect(events.find((e) => e.kind === 'ADMINISTERED')).toMatchObject({
+      actorId: cast.doctor.id,
+      location: 'CLINIC',
+    });
+    expect(events.filter((e) => e.kind === 'SCAN').map((e) => e.details.match)).toEqual([false, false]);
+    // The batch's other doses are not on this dose's timeline.
+    expect(events.filter((e) => e.kind === 'FORMULATED')).toHaveLength(1);
+    expect((await t.http.get(`/api/v1/doses/${dose.id}/custody`).set(...bearer(stranger))).status).toBe(404);
+  });
+
+  it("a vial's custody timeline: frozen, moved with a scan, thawed", async () => {
+    const own = await aBankedBatch(t.http, cast, { vials: 1 });
+    const [vial] = own.vials;
+    const { box } = await aBox(t.http, cast.admin);
+    await t.http
+      .post(`/api/v1/vials/${vial.id}/move`)
+      .set(...bearer(cast.technician))
+      .send({ boxId: box.id, row: 1, col: 1, reason: 'tidy', scan: vial.label });
+    await aBooster(t.http, cast.doctor, own.batch.donorId, [vial.id]);
+    expect((await thaw(t.http, cast.technician, vial.id, cast.technician2)).status).toBe(200);
+    const custody = await t.http.get(`/api/v1/vials/${vial.id}/custody`).set(...bearer(cast.qa));
+    expect(custody.status).toBe(200);
+    const story = (custody.body.events as { kind: string; scanVerified: boolean | null }[]).map((e) => [
+      e.kind,
+      e.scanVerified,
+    ]);
+    expect(story[0]).toEqual(['COLLECTED', null]);
+    expect(story.slice(-3)).toEqual([
+      ['FROZEN', false],
+      ['MOVED', true],
+      ['THAWED', false],
+    ]);
+    expect(story.map(([kind]) => kind)).not.toContain('FORMULATED');
+  });
+
   it('with SCAN_REQUIRED=true a hand-off without a scan is 422 SCAN_REQUIRED and changes nothing', async () => {
     const strict = await startTestAppWith({ scanRequired: true });
     try {
