@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsPastEventTime } from '../../common/validation/past-event.validator';
+import { ScanField } from '../../labels/dto/scan-field';
 import { MAX_GRID } from '../domain/storage-hierarchy';
 import { VialSummaryDto } from './vial-view.dto';
 
@@ -50,6 +51,9 @@ export class VialToFreezeDto {
   @Min(1)
   @Max(MAX_GRID)
   col!: number;
+
+  @ScanField("The tube's label before freezing: the batch's DIN or label, or the vial label it will carry")
+  scan?: string;
 }
 
 export class CryopreserveDto {

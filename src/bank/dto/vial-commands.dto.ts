@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { PercentField } from '../../common/validation/fields';
 import { IsPastEventTime } from '../../common/validation/past-event.validator';
+import { ScanField } from '../../labels/dto/scan-field';
 import { MAX_GRID } from '../domain/storage-hierarchy';
 
 export class MoveVialDto {
@@ -41,6 +42,9 @@ export class MoveVialDto {
   @IsString()
   @Length(1, 2000)
   reason!: string;
+
+  @ScanField("The vial's label")
+  scan?: string;
 }
 
 export class ThawVialDto {
@@ -67,6 +71,9 @@ export class ThawVialDto {
   @IsString()
   @Length(1, 1024)
   witnessPassword!: string;
+
+  @ScanField("The vial's label")
+  scan?: string;
 }
 
 export class DiscardVialDto {
