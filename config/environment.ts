@@ -24,6 +24,8 @@ export interface Environment {
   appRole: AppRole;
   facilityFin: string;
   facilityTz: string;
+  /** FACILITY_NAME: the processing facility's name, printed on the records that leave the system. */
+  facilityName: string;
   migrateOnStart: boolean;
   logLevel: string;
   /** Shelf life of a fresh dose from the final harvest, and of a booster dose from formulation. */
@@ -212,6 +214,7 @@ export function loadEnvironment(source: Source = process.env): Environment {
     appRole: appRole as AppRole,
     facilityFin,
     facilityTz,
+    facilityName: text('FACILITY_NAME', 'Cell Processing Center'),
     migrateOnStart: migrate === 'true',
     logLevel: text('LOG_LEVEL', 'info'),
     freshDoseShelfLifeHours: integer('FRESH_DOSE_SHELF_LIFE_HOURS', 48, 1, 720),

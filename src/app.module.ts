@@ -25,6 +25,7 @@ import { MaterialsModule } from './materials/materials.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { QualityModule } from './quality/quality.module';
 import { ReadModelModule } from './read-model/read-model.module';
+import { RecordsModule } from './records/records.module';
 
 @Module({
   imports: [
@@ -68,6 +69,7 @@ import { ReadModelModule } from './read-model/read-model.module';
     BankModule,
     EnvironmentModule,
     ReadModelModule,
+    RecordsModule,
     // Flags and background jobs; JobsModule starts workers, relay and schedulers only when APP_ROLE is worker or all.
     FlagsModule,
     JobsModule,
