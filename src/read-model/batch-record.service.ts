@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { appConfig, AppConfig } from '../../config/app.config';
+import { BatchVialRecord } from '../bank/vial-records.service';
 import { ClinicsService } from '../auth/clinics.service';
 import { UsersService } from '../auth/users.service';
 import { notFound } from '../common/errors/domain-error';
@@ -41,7 +42,8 @@ export class BatchRecordService {
       deviations: lineage.deviations,
       decision: lineage.decision,
       doses: lineage.doses,
-      vials: lineage.vials,
+      // The lineage's DTO leaves vials untyped; they are the bank's BatchVialRecord, which RecordVialDto spells out.
+      vials: lineage.vials as BatchVialRecord[],
       custody: handOffs(lineage),
       people: await this.peopleNamedIn(lineage),
     };
@@ -88,7 +90,7 @@ function handOffs(lineage: LineageDto): CustodyHandOffDto[] {
       dose.administration?.administeredBy ?? null,
     );
   }
-  for (const vial of lineage.vials as { label: string; thawedAt: Date | null }[]) {
+  for (const vial of lineage.vials as BatchVialRecord[]) {
     add(vial.thawedAt, 'VIAL_THAWED', vial.label, null);
   }
   return list.sort(

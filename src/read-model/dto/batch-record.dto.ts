@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { BatchSummaryDto, DecisionViewDto, QcResultViewDto } from '../../batches/dto/batch-view.dto';
-import { NullableObjectProperty } from '../../common/http/view-properties';
+import { IntegerProperty, NullableObjectProperty } from '../../common/http/view-properties';
 import { EquipmentUseDto } from '../../environment/dto/equipment.dto';
 import {
   LineageDeviationDto,
@@ -75,6 +75,80 @@ export class CustodyHandOffDto {
   verified!: boolean;
 }
 
+export class RecordVialPositionDto {
+  @ApiProperty({ ...UUID, example: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b' })
+  boxId!: string;
+
+  @ApiProperty({ example: 'Tank 1 / Rack A / Box 3' })
+  boxPath!: string;
+
+  @IntegerProperty({ example: 1 })
+  row!: number;
+
+  @IntegerProperty({ example: 1 })
+  col!: number;
+}
+
+export class RecordVialBoosterDoseDto {
+  @ApiProperty({ ...UUID, example: '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f' })
+  id!: string;
+
+  @ApiProperty({ example: 'X999926000123-B01' })
+  label!: string;
+
+  @ApiProperty({ example: 'FORMULATED' })
+  status!: string;
+}
+
+export class RecordVialBoosterDto {
+  @ApiProperty({ ...UUID, example: '9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d' })
+  id!: string;
+
+  @ApiProperty({ example: 'THAWED' })
+  status!: string;
+
+  @ApiProperty({ ...DATE_TIME, example: '2027-05-01T01:00:00.000Z' })
+  requestedAt!: Date;
+
+  @NullableObjectProperty(RecordVialBoosterDoseDto, 'The booster dose made from the vial, if any')
+  dose!: RecordVialBoosterDoseDto | null;
+}
+
+export class RecordVialDto {
+  @ApiProperty({ ...UUID, example: '8b9c0d1e-2f3a-4b4c-9d5e-6f7a8b9c0d1e' })
+  id!: string;
+
+  @ApiProperty({ example: 'X999926000123-V001' })
+  label!: string;
+
+  @ApiProperty({ example: 'STORED' })
+  status!: string;
+
+  @IntegerProperty({ example: 5_000_000 })
+  cells!: number;
+
+  @ApiProperty({ type: RecordVialPositionDto, description: 'Where it stands, or stood last' })
+  position!: RecordVialPositionDto;
+
+  @ApiProperty({ example: true })
+  inTank!: boolean;
+
+  @ApiProperty({ ...DATE_TIME, example: '2026-11-24T05:00:00.000Z' })
+  frozenAt!: Date;
+
+  @ApiProperty({ ...DATE_TIME, nullable: true, example: null })
+  thawedAt!: Date | null;
+
+  @ApiProperty({ type: Number, nullable: true, example: null })
+  postThawViabilityPct!: number | null;
+
+  @ApiProperty({ ...DATE_TIME, nullable: true, example: null })
+  discardedAt!: Date | null;
+
+  @NullableObjectProperty(RecordVialBoosterDto, 'The booster the vial was thawed for, if any')
+  booster!: RecordVialBoosterDto | null;
+}
+
 export class BatchRecordDto {
   @ApiProperty({
     example: '5b0e4f0d9a7c2d3e1f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e',
@@ -121,13 +195,8 @@ export class BatchRecordDto {
   @ApiProperty({ type: [LineageDoseDto] })
   doses!: LineageDoseDto[];
 
-  @ApiProperty({
-    type: 'array',
-    items: { type: 'object' },
-    example: [],
-    description: 'Cryopreserved vials with their boosters, as the lineage shows them',
-  })
-  vials!: unknown[];
+  @ApiProperty({ type: [RecordVialDto], description: 'Cryopreserved vials with their boosters' })
+  vials!: RecordVialDto[];
 
   @ApiProperty({ type: [CustodyHandOffDto] })
   custody!: CustodyHandOffDto[];

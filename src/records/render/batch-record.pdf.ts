@@ -282,17 +282,8 @@ function productsSection(doc: PDFKit.PDFDocument, r: BatchRecordData, at: At): v
   vialsTable(doc, r, at);
 }
 
-interface VialLine {
-  label: string;
-  status: string;
-  cells: number;
-  frozenAt: Date;
-  thawedAt: Date | null;
-  position: { boxPath: string; row: number; col: number };
-}
-
 function vialsTable(doc: PDFKit.PDFDocument, r: BatchRecordData, at: At): void {
-  const vials = r.vials as VialLine[];
+  const vials = r.vials;
   if (vials.length === 0) return note(doc, 'No vial cryopreserved.');
   drawTable(
     doc,
