@@ -25,6 +25,7 @@ import { MaterialsModule } from './materials/materials.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { QualityModule } from './quality/quality.module';
 import { ReadModelModule } from './read-model/read-model.module';
+import { VigilanceModule } from './vigilance/vigilance.module';
 
 @Module({
   imports: [
@@ -67,6 +68,7 @@ import { ReadModelModule } from './read-model/read-model.module';
     DosesModule,
     BankModule,
     EnvironmentModule,
+    VigilanceModule,
     ReadModelModule,
     // Flags and background jobs; JobsModule starts workers, relay and schedulers only when APP_ROLE is worker or all.
     FlagsModule,

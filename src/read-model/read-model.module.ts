@@ -1,21 +1,26 @@
 import { Module } from '@nestjs/common';
+import { BankModule } from '../bank/bank.module';
 import { VialRecordsModule } from '../bank/vial-records.module';
 import { BatchesModule } from '../batches/batches.module';
 import { DonorsModule } from '../donors/donors.module';
 import { EnvironmentModule } from '../environment/environment.module';
+import { VigilanceModule } from '../vigilance/vigilance.module';
 import { LineageController } from './lineage.controller';
+import { LookbackController } from './lookback.controller';
+import { LookbackRepository } from './lookback.repository';
+import { LookbackService } from './lookback.service';
 import { LineageRepository } from './lineage.repository';
 import { LineageService } from './lineage.service';
 
 /**
- * The wide reads across modules (docs/architecture.md, "Read model"): today a batch's lineage; next the batch
- * record, custody timelines and look-back. It may read the tables in READ_MODEL_TABLES and write none; what
+ * The wide reads across modules (docs/architecture.md, "Read model"): a batch's lineage and an adverse event's
+ * look-back; next the batch record and custody timelines. It may read the tables in READ_MODEL_TABLES and write none; what
  * an owner already answers (a batch view, a donor, a vial) it asks the owner's service for. No module imports
  * it, so it can depend on all of them without a cycle.
  */
 @Module({
-  imports: [BatchesModule, DonorsModule, VialRecordsModule, EnvironmentModule],
-  controllers: [LineageController],
-  providers: [LineageRepository, LineageService],
+  imports: [BatchesModule, DonorsModule, VialRecordsModule, BankModule, EnvironmentModule, VigilanceModule],
+  controllers: [LineageController, LookbackController],
+  providers: [LineageRepository, LineageService, LookbackRepository, LookbackService],
 })
 export class ReadModelModule {}

@@ -9,4 +9,7 @@ export const READ_MODEL_TABLES: readonly string[] = [
   'material_lots',
   'deviations',
   'doses',
+  // The look-back (lookback.repository.ts).
+  'batches',
+  'donors',
 ];
