@@ -9,6 +9,10 @@ import { LineageController } from './lineage.controller';
 import { LookbackController } from './lookback.controller';
 import { LookbackRepository } from './lookback.repository';
 import { LookbackService } from './lookback.service';
+import { PeriodicReportController } from './periodic-report.controller';
+import { PeriodicReportRepository } from './periodic-report.repository';
+import { PeriodicReportService } from './periodic-report.service';
+import { AuthModule } from '../auth/auth.module';
 import { LineageRepository } from './lineage.repository';
 import { LineageService } from './lineage.service';
 
@@ -19,8 +23,23 @@ import { LineageService } from './lineage.service';
  * it, so it can depend on all of them without a cycle.
  */
 @Module({
-  imports: [BatchesModule, DonorsModule, VialRecordsModule, BankModule, EnvironmentModule, VigilanceModule],
-  controllers: [LineageController, LookbackController],
-  providers: [LineageRepository, LineageService, LookbackRepository, LookbackService],
+  imports: [
+    AuthModule,
+    BatchesModule,
+    DonorsModule,
+    VialRecordsModule,
+    BankModule,
+    EnvironmentModule,
+    VigilanceModule,
+  ],
+  controllers: [LineageController, LookbackController, PeriodicReportController],
+  providers: [
+    LineageRepository,
+    LineageService,
+    LookbackRepository,
+    LookbackService,
+    PeriodicReportRepository,
+    PeriodicReportService,
+  ],
 })
 export class ReadModelModule {}

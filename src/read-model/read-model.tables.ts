@@ -12,4 +12,9 @@ export const READ_MODEL_TABLES: readonly string[] = [
   // The look-back (lookback.repository.ts).
   'batches',
   'donors',
+  // The periodic report (periodic-report.repository.ts).
+  'batch_decisions',
+  'boosters',
+  'qc_results',
+  'adverse_events',
 ];
