@@ -79,7 +79,8 @@ export function periodicReportCsv(report: PeriodicReportDto): string {
     if (value instanceof Date) rows.push([prefix, value.toISOString()]);
     else if (value !== null && typeof value === 'object') {
       for (const [key, inner] of Object.entries(value)) walk(prefix ? `${prefix}.${key}` : key, inner);
-    } else rows.push([prefix, value === null ? '' : String(value)]);
+    } else if (typeof value === 'number' || typeof value === 'string') rows.push([prefix, String(value)]);
+    else rows.push([prefix, '']);
   };
   walk('', report);
   return ['metric,value', ...rows.map(([metric, value]) => `${metric},${value}`)].join('\r\n') + '\r\n';
