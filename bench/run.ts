@@ -26,6 +26,7 @@ import { measureBankLookups } from './scenarios/bank-lookups';
 import { measureColdChain } from './scenarios/cold-chain';
 import { measureReadyLists } from './scenarios/batch-lists';
 import { judged, median, ScenarioContext } from './scenarios/context';
+import { measurePeriodicReports } from './scenarios/periodic-report';
 import { measureRecallLists } from './scenarios/recall-list';
 import { timeSweeps } from './scenarios/readiness-sweep';
 import { checkSqlFidelity } from './scenarios/sql-fidelity';
@@ -179,6 +180,7 @@ async function main(): Promise<number> {
     measureReadyLists(context, await api.login('bench-doctor-0@cpc.bench', BENCH_PASSWORD)),
   );
   await attempt('Cold chain', '< 2 s; p99 < 200 ms', () => measureColdChain(context));
+  await attempt('Periodic report', '< 2 s', () => measurePeriodicReports(context));
   await attempt('Audit verify', '>= 100,000 entries/s', () => measureVerify(context));
   await attempt('Audit export', 'constant memory', () => measureExport(context));
 
