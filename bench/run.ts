@@ -79,7 +79,9 @@ async function main(): Promise<number> {
     `CPC Tracker benchmarks (${config.quick ? 'quick: small data, nothing judged' : 'full'}) on ${machine.cpus} x ${machine.cpuModel}, load ${machine.loadAverageAtStart.join(' ')}`,
   );
 
-  const small = await sweepOverActiveSetAlone(config, queuePrefix);
+  const selected = (scenario: string): boolean =>
+    !config.only || scenario.toLowerCase().includes(config.only);
+  const small = selected('Readiness sweep') ? await sweepOverActiveSetAlone(config, queuePrefix) : [];
   report.smallSweep = small;
 
   console.log(
@@ -125,6 +127,7 @@ async function main(): Promise<number> {
     target: string,
     work: () => Promise<Figure | Figure[]>,
   ): Promise<void> => {
+    if (!selected(scenario)) return;
     console.log(`\n-- ${scenario}`);
     try {
       const result = await work();
