@@ -72,8 +72,8 @@ function zeroFilled<K extends string>(
   return Object.fromEntries(keys.map((key) => [key, counts?.[key] ?? 0])) as Record<K, number>;
 }
 
-/** `metric,value` rows with dotted names (`harvests.received,12`), in the order of the JSON. */
-export function periodicReportCsv(report: PeriodicReportDto): string {
+/** The report as `[metric, value]` pairs with dotted names (`harvests.received`), in the order of the JSON. */
+export function periodicReportRows(report: PeriodicReportDto): [string, string][] {
   const rows: [string, string][] = [];
   const walk = (prefix: string, value: unknown): void => {
     if (value instanceof Date) rows.push([prefix, value.toISOString()]);
@@ -83,5 +83,11 @@ export function periodicReportCsv(report: PeriodicReportDto): string {
     else rows.push([prefix, '']);
   };
   walk('', report);
-  return ['metric,value', ...rows.map(([metric, value]) => `${metric},${value}`)].join('\r\n') + '\r\n';
+  return rows;
+}
+
+/** `metric,value` rows (`harvests.received,12`); nothing in them needs quoting. */
+export function periodicReportCsv(report: PeriodicReportDto): string {
+  const lines = periodicReportRows(report).map(([metric, value]) => `${metric},${value}`);
+  return ['metric,value', ...lines].join('\r\n') + '\r\n';
 }
