@@ -89,6 +89,8 @@ export interface JobsSettings {
   expirySweepSeconds: number;
   /** The environment sweep (calibrations falling due), hourly. */
   environmentSweepSeconds: number;
+  /** The vigilance sweep (adverse events' reports falling overdue), hourly. */
+  vigilanceSweepSeconds: number;
   /** The relay wakes on NOTIFY; this poll is the fallback when a notification is missed. */
   outboxPollMs: number;
   /** Outbox rows moved to the queues per relay transaction. */
@@ -257,6 +259,7 @@ export function loadEnvironment(source: Source = process.env): Environment {
       storageReviewSweepSeconds: integer('JOBS_STORAGE_REVIEW_SWEEP_SECONDS', 3600, 1, 86400),
       expirySweepSeconds: integer('JOBS_EXPIRY_SWEEP_SECONDS', 3600, 1, 86400),
       environmentSweepSeconds: integer('JOBS_ENVIRONMENT_SWEEP_SECONDS', 3600, 1, 86400),
+      vigilanceSweepSeconds: integer('JOBS_VIGILANCE_SWEEP_SECONDS', 3600, 1, 86400),
       outboxPollMs: integer('JOBS_OUTBOX_POLL_MS', 2000, 50, 60000),
       outboxBatchSize: integer('JOBS_OUTBOX_BATCH_SIZE', 200, 1, 5000),
       concurrency: integer('JOBS_CONCURRENCY', 4, 1, 100),

@@ -27,6 +27,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { QualityModule } from './quality/quality.module';
 import { ReadModelModule } from './read-model/read-model.module';
 import { RecordsModule } from './records/records.module';
+import { VigilanceModule } from './vigilance/vigilance.module';
 
 @Module({
   imports: [
@@ -70,6 +71,7 @@ import { RecordsModule } from './records/records.module';
     BankModule,
     EnvironmentModule,
     LabelsModule,
+    VigilanceModule,
     ReadModelModule,
     RecordsModule,
     // Flags and background jobs; JobsModule starts workers, relay and schedulers only when APP_ROLE is worker or all.

@@ -15,6 +15,7 @@ import { ListVialsQuery } from './dto/list-vials.query';
 import { DiscardVialDto, MoveVialDto, ThawVialDto } from './dto/vial-commands.dto';
 import { vialView, VialViewDto } from './dto/vial-view.dto';
 import { ReviewScheduler } from './review-scheduler.service';
+import { VialHolds } from './vial-holds.service';
 import { Box, VialPlacement } from './vial-placement.service';
 import { VialEventRow, VialRow, VialsRepository } from './vials.repository';
 import { ScanVerifier } from '../labels/scan-verifier.service';
@@ -38,6 +39,7 @@ export class VialsService {
     private readonly signatures: SignatureService,
     private readonly transactions: Transactions,
     private readonly scans: ScanVerifier,
+    private readonly holds: VialHolds,
   ) {}
 
   // ---------------------------------------------------------------- reads
@@ -138,6 +140,8 @@ export class VialsService {
       this.transactions.run(actorOf(user), async (tx) => {
         const vial = await this.lockForDonorCommand(tx, user, vialId);
         const status = transitionVial(vial.status, VialAction.THAW);
+        // A hold placed after the reservation (an excursion, a suspected infection) stops the thaw too.
+        await this.holds.assertNotHeld([vial], 'thawed', tx.manager);
         if (thawedAt.getTime() < vial.frozenAt.getTime()) {
           throw validationFailed([
             { field: 'thawedAt', errors: ['thawedAt must not be before the vial was frozen'] },

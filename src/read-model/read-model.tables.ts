@@ -14,4 +14,12 @@ export const READ_MODEL_TABLES: readonly string[] = [
   'audit_entries',
   'users',
   'scans',
+  // The look-back (lookback.repository.ts).
+  'batches',
+  'donors',
+  // The periodic report (periodic-report.repository.ts).
+  'batch_decisions',
+  'boosters',
+  'qc_results',
+  'adverse_events',
 ];
