@@ -1,5 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { NullableObjectProperty } from '../../common/http/view-properties';
 import { BatchStatus } from '../domain/batch-state-machine';
+import { InjectionPlanViewDto } from './injection-plan.dto';
 
 const DATE_TIME = { type: String, format: 'date-time' } as const;
 const UUID = { type: String, format: 'uuid' } as const;
@@ -300,6 +302,12 @@ export class BatchViewDto extends BatchSummaryDto {
 
   @ApiProperty({ type: DecisionViewDto, nullable: true })
   decision!: DecisionViewDto | null;
+
+  @NullableObjectProperty(
+    InjectionPlanViewDto,
+    "The patient's injection visit booked on this batch (PUT /batches/:id/injection-plan), judged now; null without one",
+  )
+  injectionPlan!: InjectionPlanViewDto | null;
 
   @ApiProperty({ ...DATE_TIME, example: '2026-11-07T00:00:00.000Z' })
   updatedAt!: Date;
