@@ -23,6 +23,7 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MaterialsModule } from './materials/materials.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OutcomesModule } from './outcomes/outcomes.module';
 import { QualityModule } from './quality/quality.module';
 import { ReadModelModule } from './read-model/read-model.module';
 
@@ -67,6 +68,7 @@ import { ReadModelModule } from './read-model/read-model.module';
     DosesModule,
     BankModule,
     EnvironmentModule,
+    OutcomesModule,
     ReadModelModule,
     // Flags and background jobs; JobsModule starts workers, relay and schedulers only when APP_ROLE is worker or all.
     FlagsModule,

@@ -116,6 +116,7 @@ export class BatchViewsService {
       projectedReadyAt: projection(batch.status, growth),
       now: this.clock.now(),
       timeZone: this.env.facilityTz,
+      plan: await this.plans.viewOf(batchId),
     });
   }
 

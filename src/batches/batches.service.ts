@@ -106,6 +106,10 @@ export class BatchesService {
     return this.batches.findIdentity(batchId, manager);
   }
 
+  statusesOf(batchIds: readonly string[], manager?: EntityManager): Promise<Map<string, BatchStatus>> {
+    return this.batches.findStatuses(batchIds, manager);
+  }
+
   /** A donor's batches, oldest first (the FHIR search of a patient's products). */
   batchIdsOfDonor(donorId: string): Promise<string[]> {
     return this.batches.idsOfDonor(donorId);
