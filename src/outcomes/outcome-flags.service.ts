@@ -169,17 +169,17 @@ export class OutcomeFlags implements OnModuleInit {
 
   /**
    * A knee that responded has its pain back to >= 80 % of its baseline, the donor has STORED vials of a
-   * released batch, and no booster was requested since that follow-up.
+   * released batch, and no booster was requested since that follow-up was recorded.
    */
   private async boosterCandidate(donorId: string, manager: EntityManager): Promise<DerivedFlag | null> {
     const rows = await this.outcomes.ofDonor(donorId, manager);
     if (rows.length === 0) return null;
-    const relapsed: { knee: string; assessedAt: Date }[] = [];
+    const relapsed: { knee: string; assessedAt: Date; recordedAt: Date }[] = [];
     for (const knee of ['LEFT', 'RIGHT'] as const) {
       const ofKnee = rows.filter((row) => row.knee === knee);
       if (!kneeHasRelapsed(ofKnee, await this.reader.derive(ofKnee, manager))) continue;
       const latest = ofKnee.filter((row) => row.kind === 'FOLLOW_UP').at(-1);
-      if (latest) relapsed.push({ knee, assessedAt: latest.assessedAt });
+      if (latest) relapsed.push({ knee, assessedAt: latest.assessedAt, recordedAt: latest.recordedAt });
     }
     const standing = await this.bank.boosterStanding(donorId, manager);
     const statuses = await this.batches.statusesOf(standing.storedVialBatchIds, manager);
@@ -187,7 +187,8 @@ export class OutcomeFlags implements OnModuleInit {
       (id) => statuses.get(id) === BatchStatus.RELEASED,
     );
     const requestedAt = standing.latestBoosterRequestedAt?.getTime() ?? -Infinity;
-    const waiting = relapsed.filter((r) => r.assessedAt.getTime() > requestedAt);
+    // A booster requested once the relapse was on record answers it.
+    const waiting = relapsed.filter((r) => r.recordedAt.getTime() > requestedAt);
     return {
       holds: waiting.length > 0 && bankedBatchIds.length > 0,
       details: {
