@@ -9,4 +9,8 @@ export const READ_MODEL_TABLES: readonly string[] = [
   'material_lots',
   'deviations',
   'doses',
+  // The outcome report (outcome-report.repository.ts): one set-based query over the treated knees.
+  'batches',
+  'knee_assessments',
+  'outcome_assessments',
 ];
