@@ -106,6 +106,7 @@ export function renderGrowthSvg(input: GrowthChartInput): string {
       ...points.map((p) => dayOf(p.at)),
       ...(projection ? [projection.day] : []),
       ...(plan ? [dayOf(plan.finalHarvestWindow.from), dayOf(plan.plannedAt)] : []),
+      ...(plan && projection ? [dayOf(requiredReachedAt(plan) ?? plan.plannedAt)] : []),
     ],
     [
       ...points.map(log10CellsOf),
@@ -117,6 +118,9 @@ export function renderGrowthSvg(input: GrowthChartInput): string {
   parts.push(
     renderAxes(scales),
     plan ? renderPlan(plan, dayOf, scales) : '',
+    plan && projection
+      ? renderPlanProjection(plan, points.at(-1) as ChartPoint, dayOf, log10CellsOf, scales)
+      : '',
     renderPassageMarkers(points, dayOf, scales),
     target !== null ? renderTarget(target, scales) : '',
     renderCurve(points, dayOf, log10CellsOf, scales),
@@ -305,7 +309,7 @@ function renderPlan(plan: ChartPlan, dayOf: (at: Date) => number, scales: Scales
     '<g class="plan">',
     `<rect class="harvest-window" x="${num(from)}" y="${PLOT.top}" width="${num(Math.max(to - from, 1))}" ` +
       `height="${PLOT.bottom - PLOT.top}" fill="${COLOUR.window}" fill-opacity="0.12"/>`,
-    text((from + to) / 2, PLOT.top + 14, 'Final harvest window', {
+    text((from + to) / 2, PLOT.bottom - 22, 'Final harvest window', {
       anchor: 'middle',
       fill: COLOUR.window,
       halo: true,
@@ -336,6 +340,36 @@ function renderPlan(plan: ChartPlan, dayOf: (at: Date) => number, scales: Scales
   ].join('\n');
 }
 
+/** When the projection reaches the plan's cells: the window's end less the slack (null without one). */
+function requiredReachedAt(plan: ChartPlan): Date | null {
+  if (plan.slackHours === null) return null;
+  return new Date(plan.finalHarvestWindow.to.getTime() - plan.slackHours * 3_600_000);
+}
+
+/** The projection carried on to the cells the visit needs, ending where it gets there. */
+function renderPlanProjection(
+  plan: ChartPlan,
+  last: ChartPoint,
+  dayOf: (at: Date) => number,
+  log10CellsOf: (point: ChartPoint) => number,
+  scales: Scales,
+): string {
+  const reachedAt = requiredReachedAt(plan);
+  if (!reachedAt) return '';
+  const x = scales.x(dayOf(reachedAt));
+  const y = scales.y(Math.log10(plan.requiredCells));
+  return [
+    '<g class="plan-projection">',
+    line(scales.x(dayOf(last.at)), scales.y(log10CellsOf(last)), x, y, {
+      stroke: COLOUR.required,
+      width: 1.5,
+      dash: '2 4',
+    }),
+    `<circle cx="${num(x)}" cy="${num(y)}" r="4" fill="${plan.onTrack === false ? COLOUR.atRisk : COLOUR.required}"/>`,
+    '</g>',
+  ].join('\n');
+}
+
 function renderToday(day: number, scales: Scales): string {
   const x = scales.x(day);
   if (!Number.isFinite(x) || x < PLOT.left || x > PLOT.right) {
@@ -358,13 +392,15 @@ function renderLegend(withProjection: boolean, withPlan: boolean): string {
     ...(withPlan ? [{ label: 'Required', stroke: COLOUR.required, dash: '8 3' }] : []),
   ];
   const lines = ['<g class="legend">'];
-  entries.forEach((entry, i) => {
-    const x = PLOT.left + i * (entries.length > 4 ? 125 : 150);
+  // Five entries do not fit at a fixed pitch: each takes its label's width (about 7 px a character at 12 px).
+  let x = PLOT.left;
+  for (const entry of entries) {
     lines.push(
       line(x, 50, x + 24, 50, { stroke: entry.stroke, width: 2, dash: entry.dash }),
       text(x + 30, 54, entry.label),
     );
-  });
+    x += entries.length > 4 ? 30 + entry.label.length * 7 + 24 : 150;
+  }
   lines.push('</g>');
   return lines.join('\n');
 }
