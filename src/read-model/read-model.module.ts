@@ -3,6 +3,9 @@ import { VialRecordsModule } from '../bank/vial-records.module';
 import { BatchesModule } from '../batches/batches.module';
 import { DonorsModule } from '../donors/donors.module';
 import { EnvironmentModule } from '../environment/environment.module';
+import { CustodyController } from './custody.controller';
+import { CustodyRepository } from './custody.repository';
+import { CustodyService } from './custody.service';
 import { LineageController } from './lineage.controller';
 import { LineageRepository } from './lineage.repository';
 import { LineageService } from './lineage.service';
@@ -18,7 +21,14 @@ import { OutcomeReportService } from './outcome-report.service';
  */
 @Module({
   imports: [BatchesModule, DonorsModule, VialRecordsModule, EnvironmentModule],
-  controllers: [LineageController, OutcomeReportController],
-  providers: [LineageRepository, LineageService, OutcomeReportRepository, OutcomeReportService],
+  controllers: [LineageController, CustodyController, OutcomeReportController],
+  providers: [
+    LineageRepository,
+    LineageService,
+    CustodyRepository,
+    CustodyService,
+    OutcomeReportRepository,
+    OutcomeReportService,
+  ],
 })
 export class ReadModelModule {}

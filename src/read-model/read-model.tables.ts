@@ -9,6 +9,11 @@ export const READ_MODEL_TABLES: readonly string[] = [
   'material_lots',
   'deviations',
   'doses',
+  // Custody timelines: the vial's identity, the trail's entries with their actors' names, and the scans.
+  'vials',
+  'audit_entries',
+  'users',
+  'scans',
   // The outcome report (outcome-report.repository.ts): one set-based query over the treated knees.
   'batches',
   'knee_assessments',

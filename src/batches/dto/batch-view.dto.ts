@@ -1,5 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ReceiptDeviationDto } from '../../harvests/dto/harvest-view.dto';
 import { NullableObjectProperty } from '../../common/http/view-properties';
+import { ApiProperty } from '@nestjs/swagger';
 import { BatchStatus } from '../domain/batch-state-machine';
 import { InjectionPlanViewDto } from './injection-plan.dto';
 
@@ -250,11 +251,7 @@ export class BatchViewDto extends BatchSummaryDto {
   @ApiProperty({ example: 5, description: 'Highest passage the specification allows' })
   maxPassage!: number;
 
-  @ApiProperty({
-    type: LatestCountDto,
-    nullable: true,
-    description: 'The most recent cell count on the growth curve',
-  })
+  @NullableObjectProperty(LatestCountDto, 'The most recent cell count on the growth curve')
   latestCount!: LatestCountDto | null;
 
   @ApiProperty({ example: 6.5 })
@@ -272,7 +269,7 @@ export class BatchViewDto extends BatchSummaryDto {
   @ApiProperty({ type: [PassageGrowthDto], description: 'Current passages with their doublings' })
   passages!: PassageGrowthDto[];
 
-  @ApiProperty({ type: FinalHarvestGrowthDto, nullable: true })
+  @NullableObjectProperty(FinalHarvestGrowthDto)
   finalHarvest!: FinalHarvestGrowthDto | null;
 
   @ApiProperty({ example: 0 })
@@ -285,12 +282,10 @@ export class BatchViewDto extends BatchSummaryDto {
   openDeviations!: number;
 
   @ApiProperty({
-    type: 'array',
-    items: { type: 'object' },
-    example: [],
+    type: [ReceiptDeviationDto],
     description: 'Deviations recorded at the harvest receipt',
   })
-  receiptDeviations!: unknown[];
+  receiptDeviations!: ReceiptDeviationDto[];
 
   @ApiProperty({
     ...DATE_TIME,
@@ -300,7 +295,7 @@ export class BatchViewDto extends BatchSummaryDto {
   })
   recalledAt!: Date | null;
 
-  @ApiProperty({ type: DecisionViewDto, nullable: true })
+  @NullableObjectProperty(DecisionViewDto)
   decision!: DecisionViewDto | null;
 
   @NullableObjectProperty(
