@@ -25,6 +25,7 @@ import { measureExport, measureVerify } from './scenarios/audit-trail';
 import { measureBankLookups } from './scenarios/bank-lookups';
 import { measureBatchRecord } from './scenarios/batch-record';
 import { measureColdChain } from './scenarios/cold-chain';
+import { measureOutcomeReport } from './scenarios/outcome-report';
 import { measureReadyLists } from './scenarios/batch-lists';
 import { judged, median, ScenarioContext } from './scenarios/context';
 import { measurePeriodicReports } from './scenarios/periodic-report';
@@ -186,6 +187,9 @@ async function main(): Promise<number> {
   await attempt('Cold chain', '< 2 s; p99 < 200 ms', () => measureColdChain(context));
   await attempt('Batch record PDF', 'p99 < 500 ms', () => measureBatchRecord(context));
   await attempt('Periodic report', '< 2 s', () => measurePeriodicReports(context));
+  await attempt('Outcome report', '< 1 s', async () =>
+    measureOutcomeReport(context, await api.login('bench-doctor-1@cpc.bench', BENCH_PASSWORD)),
+  );
   await attempt('Audit verify', '>= 100,000 entries/s', () => measureVerify(context));
   await attempt('Audit export', 'constant memory', () => measureExport(context));
 

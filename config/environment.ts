@@ -33,6 +33,8 @@ export interface Environment {
   /** Shelf life of a fresh dose from the final harvest, and of a booster dose from formulation. */
   freshDoseShelfLifeHours: number;
   boosterDoseShelfLifeHours: number;
+  /** The least time between the final harvest and the injection visit (in-process QC, release). */
+  releaseLeadHours: number;
   storageReviewIntervalMonths: number;
   /** argon2id memory cost; the library's default (64 MiB) in production, smaller in tests only. */
   passwordHashMemoryKib: number;
@@ -244,6 +246,7 @@ export function loadEnvironment(source: Source = process.env): Environment {
     logLevel: text('LOG_LEVEL', 'info'),
     freshDoseShelfLifeHours: integer('FRESH_DOSE_SHELF_LIFE_HOURS', 48, 1, 720),
     boosterDoseShelfLifeHours: integer('BOOSTER_DOSE_SHELF_LIFE_HOURS', 6, 1, 720),
+    releaseLeadHours: integer('RELEASE_LEAD_HOURS', 12, 0, 720),
     storageReviewIntervalMonths: integer('STORAGE_REVIEW_INTERVAL_MONTHS', 12, 1, 120),
     passwordHashMemoryKib: integer('PASSWORD_HASH_MEMORY_KIB', 65536, 1024, 1048576),
     auth: {

@@ -24,6 +24,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { LabelsModule } from './labels/labels.module';
 import { MaterialsModule } from './materials/materials.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OutcomesModule } from './outcomes/outcomes.module';
 import { QualityModule } from './quality/quality.module';
 import { ReadModelModule } from './read-model/read-model.module';
 import { RecordsModule } from './records/records.module';
@@ -72,6 +73,7 @@ import { VigilanceModule } from './vigilance/vigilance.module';
     EnvironmentModule,
     LabelsModule,
     VigilanceModule,
+    OutcomesModule,
     ReadModelModule,
     RecordsModule,
     // Flags and background jobs; JobsModule starts workers, relay and schedulers only when APP_ROLE is worker or all.

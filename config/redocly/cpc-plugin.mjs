@@ -9,7 +9,8 @@ function pathParameterSchemas(pathItem) {
   const operations = METHODS.map((method) => pathItem[method]).filter(Boolean);
   for (const holder of [pathItem, ...operations]) {
     for (const parameter of holder.parameters ?? []) {
-      if (parameter && parameter.in === 'path' && parameter.schema) schemas.set(parameter.name, parameter.schema);
+      if (parameter && parameter.in === 'path' && parameter.schema)
+        schemas.set(parameter.name, parameter.schema);
     }
   }
   return schemas;

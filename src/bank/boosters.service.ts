@@ -25,6 +25,8 @@ import { transitionVial, VialAction, VialStatus } from './domain/vial-state-mach
 import { boosterView, BoosterViewDto, FormulateBoosterDoseDto, RequestBoosterDto } from './dto/booster.dto';
 import { VialHolds } from './vial-holds.service';
 import { VialRow, VialsRepository } from './vials.repository';
+import { EventBus } from '../common/events/event-bus';
+import { BoosterRequested } from './events/booster-requested.event';
 
 /**
  * Boosters: a doctor reserves a donor's banked vials, technicians thaw them (witnessed, VialsService) and make one
@@ -40,6 +42,7 @@ export class BoostersService {
     private readonly batches: BatchesService,
     private readonly doses: DosesService,
     private readonly holds: VialHolds,
+    private readonly events: EventBus,
     @Inject(appConfig.KEY) private readonly env: AppConfig,
   ) {}
 
@@ -96,6 +99,7 @@ export class BoostersService {
         tx.manager,
       );
       await this.reserve(tx, vials, boosterId);
+      await this.events.publish(tx, new BoosterRequested(boosterId, donor.id));
       tx.audit({
         action: 'booster.requested',
         entityType: 'booster',

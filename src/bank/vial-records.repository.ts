@@ -30,6 +30,30 @@ export interface BatchVialRow {
 export class VialRecordsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
+  /** The batches of which the donor has vials STORED (banked and not reserved; served by vials_donor_live). */
+  async storedVialBatchIdsOfDonor(
+    donorId: string,
+    manager: EntityManager = this.db.manager,
+  ): Promise<string[]> {
+    const rows = await manager.query<{ batchId: string }[]>(
+      `SELECT DISTINCT batch_id AS "batchId" FROM vials WHERE donor_id = $1 AND status = 'STORED'`,
+      [donorId],
+    );
+    return rows.map((row) => row.batchId);
+  }
+
+  /** When the donor's latest booster was requested, or null. */
+  async latestBoosterRequestedAt(
+    donorId: string,
+    manager: EntityManager = this.db.manager,
+  ): Promise<Date | null> {
+    const rows = await manager.query<{ at: Date | null }[]>(
+      'SELECT max(requested_at) AS at FROM boosters WHERE donor_id = $1',
+      [donorId],
+    );
+    return rows[0]?.at ?? null;
+  }
+
   /** Every vial of the batches, with its booster and the booster's dose (the vials_batch_created index). */
   async vialsOfBatches(
     batchIds: readonly string[],

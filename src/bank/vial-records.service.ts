@@ -33,6 +33,17 @@ export interface BatchVialRecord {
 export class VialRecordsService {
   constructor(private readonly records: VialRecordsRepository) {}
 
+  /** What a booster for the donor could draw on, and when they last asked for one (docs/outcomes.md). */
+  async boosterStanding(
+    donorId: string,
+    manager?: EntityManager,
+  ): Promise<{ storedVialBatchIds: string[]; latestBoosterRequestedAt: Date | null }> {
+    return {
+      storedVialBatchIds: await this.records.storedVialBatchIdsOfDonor(donorId, manager),
+      latestBoosterRequestedAt: await this.records.latestBoosterRequestedAt(donorId, manager),
+    };
+  }
+
   /** The vials of each batch (with boosters and booster doses), by batch id; batches without vials are absent. */
   async vialsOfBatches(
     batchIds: readonly string[],

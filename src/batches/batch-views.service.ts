@@ -29,6 +29,8 @@ import {
   QcResultViewDto,
 } from './dto/batch-view.dto';
 import { GrowthViewDto } from './dto/growth-view.dto';
+import { InjectionPlanViewDto } from './dto/injection-plan.dto';
+import { InjectionPlanReader } from './injection-plan-reader.service';
 import { ListBatchesQuery } from './dto/list-batches.query';
 
 /**
@@ -43,6 +45,7 @@ export class BatchViewsService {
     private readonly read: BatchReadRepository,
     private readonly steps: BatchStepsRepository,
     private readonly clock: Clock,
+    private readonly plans: InjectionPlanReader,
     @Inject(appConfig.KEY) private readonly env: AppConfig,
   ) {}
 
@@ -51,7 +54,8 @@ export class BatchViewsService {
     if (!row || !canSeeClinic(user, row.clinicId)) throw notFound('Batch', batchId);
     const steps = await this.steps.findSteps(batchId);
     const qcResults = await this.read.findQcResults(batchId);
-    return batchView(row, steps, growthOf(steps, row.targetCellCount), qcResults);
+    const plan = await this.plans.viewOf(batchId);
+    return batchView(row, steps, growthOf(steps, row.targetCellCount), qcResults, plan);
   }
 
   /** The 13-character DIN, or the DIN and its check character, which must then be right (else 404). */
@@ -112,6 +116,7 @@ export class BatchViewsService {
       projectedReadyAt: projection(batch.status, growth),
       now: this.clock.now(),
       timeZone: this.env.facilityTz,
+      plan: await this.plans.viewOf(batchId),
     });
   }
 
@@ -158,6 +163,7 @@ function batchView(
   steps: BatchSteps,
   growth: GrowthSummary,
   qcResults: QcResultRow[],
+  injectionPlan: InjectionPlanViewDto | null,
 ): BatchViewDto {
   const passages = currentEntries(steps.passages);
   const finalHarvest = currentEntries(steps.finalHarvests)[0] ?? null;
@@ -204,6 +210,7 @@ function batchView(
     receiptDeviations: row.receiptDeviations,
     recalledAt: row.recalledAt,
     decision: decisionView(row),
+    injectionPlan,
     updatedAt: row.updatedAt,
   };
 }

@@ -13,6 +13,10 @@ import { BatchViewsService } from './batch-views.service';
 import { BatchesController } from './batches.controller';
 import { BatchesRepository } from './batches.repository';
 import { BatchesService } from './batches.service';
+import { InjectionPlanController } from './injection-plan.controller';
+import { InjectionPlanReader } from './injection-plan-reader.service';
+import { InjectionPlansRepository } from './injection-plans.repository';
+import { InjectionPlansService } from './injection-plans.service';
 
 // The schema is the last word when two requests race past the checks made under the batch's row lock.
 registerConstraintCode('batches_cells_conserved', ErrorCode.INSUFFICIENT_CELLS);
@@ -22,11 +26,13 @@ registerConstraintCode('batch_final_harvests_one_current', ErrorCode.INVALID_TRA
 registerConstraintCode('batch_passages_corrects_once', ErrorCode.INVALID_TRANSITION);
 registerConstraintCode('batch_cell_counts_corrects_once', ErrorCode.INVALID_TRANSITION);
 registerConstraintCode('batch_final_harvests_corrects_once', ErrorCode.INVALID_TRANSITION);
+// Two replans that both missed the batch's row lock would both be the next version; one loses.
+registerConstraintCode('injection_plans_version_unique', ErrorCode.DUPLICATE);
 
-/** Batches: creation with DIN, the culture steps, growth and views. Other modules call BatchesService. */
+/** Batches: creation with DIN, the culture steps, growth, the injection plan and views. Other modules call BatchesService. */
 @Module({
   imports: [DonorsModule, HarvestsModule, MaterialsModule],
-  controllers: [BatchesController, BatchStepsController, BatchRecordsController],
+  controllers: [BatchesController, BatchStepsController, BatchRecordsController, InjectionPlanController],
   providers: [
     BatchesRepository,
     BatchStepsRepository,
@@ -34,7 +40,10 @@ registerConstraintCode('batch_final_harvests_corrects_once', ErrorCode.INVALID_T
     BatchesService,
     BatchStepsService,
     BatchViewsService,
+    InjectionPlansRepository,
+    InjectionPlanReader,
+    InjectionPlansService,
   ],
-  exports: [BatchesService],
+  exports: [BatchesService, InjectionPlanReader],
 })
 export class BatchesModule {}

@@ -91,6 +91,18 @@ export class BatchesRepository {
     return rows[0] ?? null;
   }
 
+  async findStatuses(
+    ids: readonly string[],
+    manager: EntityManager = this.db.manager,
+  ): Promise<Map<string, BatchStatus>> {
+    if (ids.length === 0) return new Map();
+    const rows = await manager.query<{ id: string; status: BatchStatus }[]>(
+      'SELECT id, status FROM batches WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, row.status]));
+  }
+
   /** A donor's batches (served by batches_donor). */
   async idsOfDonor(donorId: string): Promise<string[]> {
     const rows = await this.db.query<{ id: string }[]>(

@@ -13,6 +13,8 @@ import { BatchSteps, BatchStepsRepository } from './batch-steps.repository';
 import { BatchViewsService } from './batch-views.service';
 import { BatchIdentity, BatchRow, BatchesRepository } from './batches.repository';
 import { BatchAction, BatchStatus, transition } from './domain/batch-state-machine';
+import { BatchStatusChanged } from './events/batch-status-changed.event';
+import { EventBus } from '../common/events/event-bus';
 import { dinCheckCharacter, dinYear, formatDin } from './domain/din';
 import { BatchViewDto } from './dto/batch-view.dto';
 import { CreateBatchDto } from './dto/create-batch.dto';
@@ -70,6 +72,7 @@ export class BatchesService {
     private readonly harvests: HarvestsService,
     private readonly donors: DonorsService,
     private readonly transactions: Transactions,
+    private readonly events: EventBus,
     @Inject(appConfig.KEY) private readonly env: AppConfig,
   ) {}
 
@@ -92,6 +95,7 @@ export class BatchesService {
     extra: { expiresAt?: Date } = {},
   ): Promise<void> {
     await this.batches.update(batchId, { status, expiresAt: extra.expiresAt }, tx.now, tx.manager);
+    await this.events.publish(tx, new BatchStatusChanged(batchId, status));
   }
 
   async recordersOf(tx: TransactionContext, batchId: string): Promise<Set<string>> {
@@ -100,6 +104,10 @@ export class BatchesService {
 
   identityOf(batchId: string, manager?: EntityManager): Promise<BatchIdentity | null> {
     return this.batches.findIdentity(batchId, manager);
+  }
+
+  statusesOf(batchIds: readonly string[], manager?: EntityManager): Promise<Map<string, BatchStatus>> {
+    return this.batches.findStatuses(batchIds, manager);
   }
 
   /** A donor's batches, oldest first (the FHIR search of a patient's products). */

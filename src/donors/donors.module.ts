@@ -4,14 +4,17 @@ import { registerConstraintCode } from '../common/errors/constraint-codes';
 import { DonorsController } from './donors.controller';
 import { DonorsRepository } from './donors.repository';
 import { DonorsService } from './donors.service';
+import { KneeAssessmentsController } from './knee-assessments.controller';
+import { KneeAssessmentsRepository } from './knee-assessments.repository';
+import { KneeAssessmentsService } from './knee-assessments.service';
 
 // Two corrections of one screening result racing past the row lock: the second corrects a corrected entry.
 registerConstraintCode('donor_screenings_corrects_once', ErrorCode.INVALID_TRANSITION);
 
-/** Donors (patients), their consents and infectious screening. Other modules call DonorsService only. */
+/** Donors (patients), their consents, infectious screening and knee gradings. Other modules call DonorsService only. */
 @Module({
-  controllers: [DonorsController],
-  providers: [DonorsRepository, DonorsService],
+  controllers: [DonorsController, KneeAssessmentsController],
+  providers: [DonorsRepository, DonorsService, KneeAssessmentsRepository, KneeAssessmentsService],
   exports: [DonorsService],
 })
 export class DonorsModule {}

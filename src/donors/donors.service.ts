@@ -32,6 +32,7 @@ import {
 import { ListDonorsQuery } from './dto/list-donors.query';
 import { RecordScreeningDto } from './dto/record-screening.dto';
 import { ConsentRow, DonorRow, DonorsRepository, ScreeningRow } from './donors.repository';
+import { KneeAssessmentsRepository } from './knee-assessments.repository';
 import { createdAtCursor } from '../common/pagination/created-at-cursor';
 
 /** Drawing a code that exists already is a 1-in-10^12 event per donor; a few draws make failure unthinkable. */
@@ -56,6 +57,7 @@ const CODE_ATTEMPTS = 5;
 export class DonorsService {
   constructor(
     private readonly donors: DonorsRepository,
+    private readonly knees: KneeAssessmentsRepository,
     private readonly clinics: ClinicsRepository,
     private readonly transactions: Transactions,
     private readonly events: EventBus,
@@ -256,11 +258,12 @@ export class DonorsService {
 
   async view(user: AuthUser, donorId: string): Promise<DonorViewDto> {
     const donor = await this.findVisible(user, donorId);
-    const [screenings, consents] = await Promise.all([
+    const [screenings, consents, knees] = await Promise.all([
       this.donors.screeningsOf([donorId]),
       this.donors.consentsOf([donorId]),
+      this.knees.latestOf([donorId]),
     ]);
-    return donorView(donor, screenings, summariseScreening(screenings), consents);
+    return donorView(donor, screenings, summariseScreening(screenings), consents, knees);
   }
 
   async list(user: AuthUser, query: ListDonorsQuery): Promise<Page<DonorViewDto>> {
@@ -275,19 +278,27 @@ export class DonorsService {
       createdAtCursor(query.cursor),
     );
     const ids = rows.slice(0, query.limit).map((row) => row.id);
-    const [screenings, consents] = await Promise.all([
+    const [screenings, consents, knees] = await Promise.all([
       this.donors.screeningsOf(ids),
       this.donors.consentsOf(ids),
+      this.knees.latestOf(ids),
     ]);
     const screeningsOf = groupBy(screenings, (s) => s.donorId);
     const consentsOf = groupBy(consents, (c) => c.donorId);
+    const kneesOf = groupBy(knees, (k) => k.donorId);
     return toPage(
       rows,
       query.limit,
       (row) => [row.cursorAt, row.id],
       (row) => {
         const own = screeningsOf.get(row.id) ?? [];
-        return donorView(row, own, summariseScreening(own), consentsOf.get(row.id) ?? []);
+        return donorView(
+          row,
+          own,
+          summariseScreening(own),
+          consentsOf.get(row.id) ?? [],
+          kneesOf.get(row.id) ?? [],
+        );
       },
     );
   }

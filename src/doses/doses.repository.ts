@@ -135,4 +135,22 @@ export class DosesRepository {
     const { entities, raw } = await query.getRawAndEntities<{ cursorAt: string }>();
     return entities.map((dose, index) => ({ dose, cursorAt: raw[index].cursorAt }));
   }
+
+  /** Doses administered in any of the given [from, to) ranges (follow-up windows opening or open). */
+  administeredIn(ranges: readonly { from: Date; to: Date }[]): Promise<DoseEntity[]> {
+    if (ranges.length === 0) return Promise.resolve([]);
+    const query = this.db.manager.createQueryBuilder(DoseEntity, 'd').where('d.status = :status', {
+      status: 'ADMINISTERED',
+    });
+    query.andWhere(
+      `(${ranges.map((_, i) => `(d.administered_at >= :from${i} AND d.administered_at < :to${i})`).join(' OR ')})`,
+      Object.fromEntries(
+        ranges.flatMap((r, i) => [
+          [`from${i}`, r.from],
+          [`to${i}`, r.to],
+        ]),
+      ),
+    );
+    return query.getMany();
+  }
 }

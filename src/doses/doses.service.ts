@@ -16,7 +16,8 @@ import { identityMismatches } from './domain/bedside-identity';
 import { receiptDeviations } from './domain/cold-chain';
 import { assertNotBefore } from './domain/dose-chronology';
 import { DoseKind, doseLabel } from './domain/dose-label';
-import { DoseAction, transitionDose } from './domain/dose-state-machine';
+import { DoseAction, DoseStatus, transitionDose } from './domain/dose-state-machine';
+import { InjectionSite } from './domain/injection-site';
 import { DonorsService } from '../donors/donors.service';
 import { DoseEntity } from './dose.entity';
 import { DosesRepository } from './doses.repository';
@@ -42,6 +43,35 @@ export interface DoseToIssue {
   id?: string;
   /** The reagent lots used, named in the audit entry. */
   materialLots?: readonly UsedLot[];
+}
+
+/** What the outcomes module needs of a dose: whose, into which knee, when, and how many cells. */
+export interface DoseAdministration {
+  id: string;
+  label: string;
+  kind: string;
+  batchId: string;
+  donorId: string;
+  clinicId: string;
+  status: DoseStatus;
+  cells: number;
+  site: InjectionSite | null;
+  administeredAt: Date | null;
+}
+
+function administration({ dose, batch }: DoseOfBatch): DoseAdministration {
+  return {
+    id: dose.id,
+    label: dose.label,
+    kind: dose.kind,
+    batchId: dose.batchId,
+    donorId: batch.donorId,
+    clinicId: batch.clinicId,
+    status: dose.status,
+    cells: dose.cells,
+    site: dose.site,
+    administeredAt: dose.administeredAt,
+  };
 }
 
 export interface DoseRecall {
@@ -291,6 +321,19 @@ export class DosesService {
   }
 
   /** A dose's label, for messages that name it (notifications); null when there is no such dose. */
+  /** A dose with its batch's donor and clinic, unscoped (the caller has placed it), or null. */
+  async administrationOf(doseId: string, manager?: EntityManager): Promise<DoseAdministration | null> {
+    const found = await this.withBatch(this.doses.findById(doseId, manager));
+    return found ? administration(found) : null;
+  }
+
+  /** Administered doses whose administration falls in one of the ranges, with donor and clinic. */
+  async administeredIn(ranges: readonly { from: Date; to: Date }[]): Promise<DoseAdministration[]> {
+    const doses = await this.doses.administeredIn(ranges);
+    const found = await Promise.all(doses.map((dose) => this.withBatch(Promise.resolve(dose))));
+    return found.filter((f): f is DoseOfBatch => f !== null).map(administration);
+  }
+
   async labelOf(doseId: string, manager?: EntityManager): Promise<string | null> {
     return (await this.doses.findById(doseId, manager))?.label ?? null;
   }

@@ -95,62 +95,74 @@ export class FlagsService {
    * Changes are audited as the system.
    */
   async reconcile(type: FlagType, subjectId: string, derive: FlagDeriver): Promise<FlagChange> {
-    return this.transactions.run(SYSTEM_ACTOR, async (tx) => {
-      await this.flags.lockSubject(type, subjectId, tx.manager);
-      const derived = await derive(tx.manager, tx.now);
-      const open = await this.flags.findOpen(type, subjectId, tx.manager);
-      const everRaised =
-        open === null && FLAG_POLICIES[type].raisedOncePerSubject
-          ? await this.flags.wasEverRaised(type, subjectId, tx.manager)
-          : open !== null;
-      const condition = derived ?? { holds: false, details: {} };
-      const change = decideFlagChange(type, condition, open, everRaised);
-      switch (change) {
-        case 'NONE':
-          return change;
-        case 'RAISE': {
-          // derived is non-null here: a condition only holds for a subject that exists.
-          const placement = (derived as DerivedFlag).placement;
-          const raised = await this.flags.insertOpen(
-            {
-              type,
-              subjectType: FLAG_POLICIES[type].subjectType,
-              subjectId,
-              ...placement,
-              details: condition.details,
-              raisedAt: tx.now,
-            },
-            tx.manager,
-          );
-          if (!raised) return 'NONE';
-          tx.audit({
-            action: 'flag.raised',
-            entityType: 'flag',
-            entityId: raised.id,
-            after: audited(raised),
-          });
-          await this.events.publish(tx, new FlagRaised(flagView(raised), tx.now));
-          return change;
-        }
-        case 'RESOLVE': {
-          const before = open as FlagRow;
-          const after = await this.flags.resolve(
-            before.id,
-            { at: tx.now, resolution: FlagResolution.CONDITION_ENDED, by: null },
-            tx.manager,
-          );
-          this.auditChange(tx, 'flag.resolved', before, after, 'The condition that raised it has ended');
-          await this.events.publish(tx, new FlagResolved(flagView(after), tx.now));
-          return change;
-        }
-        case 'UPDATE_DETAILS': {
-          const before = open as FlagRow;
-          const after = await this.flags.updateDetails(before.id, condition.details, tx.manager);
-          this.auditChange(tx, 'flag.details_updated', before, after, null);
-          return change;
-        }
+    return this.transactions.run(SYSTEM_ACTOR, (tx) => this.reconcileWithin(tx, type, subjectId, derive));
+  }
+
+  /**
+   * The same, inside a command's own transaction (an event handler's), for flags that must change with the
+   * record that makes them due (VISIT_AT_RISK with the count that puts the visit at risk). The flag's change
+   * and its audit entry commit or roll back with the command, under the command's actor.
+   */
+  async reconcileWithin(
+    tx: TransactionContext,
+    type: FlagType,
+    subjectId: string,
+    derive: FlagDeriver,
+  ): Promise<FlagChange> {
+    await this.flags.lockSubject(type, subjectId, tx.manager);
+    const derived = await derive(tx.manager, tx.now);
+    const open = await this.flags.findOpen(type, subjectId, tx.manager);
+    const everRaised =
+      open === null && FLAG_POLICIES[type].raisedOncePerSubject
+        ? await this.flags.wasEverRaised(type, subjectId, tx.manager)
+        : open !== null;
+    const condition = derived ?? { holds: false, details: {} };
+    const change = decideFlagChange(type, condition, open, everRaised);
+    switch (change) {
+      case 'NONE':
+        return change;
+      case 'RAISE': {
+        // derived is non-null here: a condition only holds for a subject that exists.
+        const placement = (derived as DerivedFlag).placement;
+        const raised = await this.flags.insertOpen(
+          {
+            type,
+            subjectType: FLAG_POLICIES[type].subjectType,
+            subjectId,
+            ...placement,
+            details: condition.details,
+            raisedAt: tx.now,
+          },
+          tx.manager,
+        );
+        if (!raised) return 'NONE';
+        tx.audit({
+          action: 'flag.raised',
+          entityType: 'flag',
+          entityId: raised.id,
+          after: audited(raised),
+        });
+        await this.events.publish(tx, new FlagRaised(flagView(raised), tx.now));
+        return change;
       }
-    });
+      case 'RESOLVE': {
+        const before = open as FlagRow;
+        const after = await this.flags.resolve(
+          before.id,
+          { at: tx.now, resolution: FlagResolution.CONDITION_ENDED, by: null },
+          tx.manager,
+        );
+        this.auditChange(tx, 'flag.resolved', before, after, 'The condition that raised it has ended');
+        await this.events.publish(tx, new FlagResolved(flagView(after), tx.now));
+        return change;
+      }
+      case 'UPDATE_DETAILS': {
+        const before = open as FlagRow;
+        const after = await this.flags.updateDetails(before.id, condition.details, tx.manager);
+        this.auditChange(tx, 'flag.details_updated', before, after, null);
+        return change;
+      }
+    }
   }
 
   /** The subjects with an open flag of `type`, for sweeps that must also see flags whose condition ended. */

@@ -32,6 +32,7 @@ import { StorageReviewProcessor } from './storage-review/storage-review.processo
 import { StorageReviewRepository } from './storage-review/storage-review.repository';
 import { StorageReviewService } from './storage-review/storage-review.service';
 import { JobWorkers } from './workers/job-workers.service';
+import { OutcomesModule } from '../outcomes/outcomes.module';
 
 /**
  * Background jobs on BullMQ: the outbox relay, the readiness, storage-review and expiry processors, their
@@ -45,6 +46,7 @@ import { JobWorkers } from './workers/job-workers.service';
     EnvironmentModule,
     VigilanceModule,
     NotificationsModule,
+    OutcomesModule,
     JobsRedisModule,
     // The queues (producer side) through @nestjs/bullmq. They share the JobsRedis producer connection, which
     // fails fast (no offline queue, one try per command): nothing on the HTTP path may wait on Redis.

@@ -19,10 +19,13 @@ import { PeriodicReportService } from './periodic-report.service';
 import { AuthModule } from '../auth/auth.module';
 import { LineageRepository } from './lineage.repository';
 import { LineageService } from './lineage.service';
+import { OutcomeReportController } from './outcome-report.controller';
+import { OutcomeReportRepository } from './outcome-report.repository';
+import { OutcomeReportService } from './outcome-report.service';
 
 /**
  * The wide reads across modules (docs/architecture.md, "Read model"): a batch's lineage, the batch record's
- * data, custody timelines, an adverse event's look-back and the periodic report. It may read the tables in
+ * data, custody timelines, an adverse event's look-back, the periodic report and the outcome report. It may read the tables in
  * READ_MODEL_TABLES and write none; what an owner already answers (a batch view, a donor, a vial) it asks the
  * owner's service for. Only the records module (src/records, the documents built on its data) imports it, so it
  * can depend on all the others without a cycle.
@@ -37,7 +40,13 @@ import { LineageService } from './lineage.service';
     EnvironmentModule,
     VigilanceModule,
   ],
-  controllers: [LineageController, CustodyController, LookbackController, PeriodicReportController],
+  controllers: [
+    LineageController,
+    CustodyController,
+    LookbackController,
+    PeriodicReportController,
+    OutcomeReportController,
+  ],
   providers: [
     LineageRepository,
     LineageService,
@@ -48,6 +57,8 @@ import { LineageService } from './lineage.service';
     LookbackService,
     PeriodicReportRepository,
     PeriodicReportService,
+    OutcomeReportRepository,
+    OutcomeReportService,
   ],
   exports: [BatchRecordService],
 })

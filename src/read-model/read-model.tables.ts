@@ -22,4 +22,7 @@ export const READ_MODEL_TABLES: readonly string[] = [
   'boosters',
   'qc_results',
   'adverse_events',
+  // The outcome report (outcome-report.repository.ts): one set-based query over the treated knees.
+  'knee_assessments',
+  'outcome_assessments',
 ];

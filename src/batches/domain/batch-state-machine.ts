@@ -23,6 +23,7 @@ export enum BatchAction {
   CORRECT_ENTRY = 'CORRECT_ENTRY',
   FORMULATE_DOSE = 'FORMULATE_DOSE',
   CRYOPRESERVE = 'CRYOPRESERVE',
+  PLAN_INJECTION = 'PLAN_INJECTION',
 }
 
 export interface BatchTransition {
@@ -59,6 +60,8 @@ export const BATCH_TRANSITIONS: readonly BatchTransition[] = [
   // Surplus may be banked before the release decision; vials of an unreleased batch are not drawn for
   // boosters (that is the bank's rule, not a batch step).
   { action: BatchAction.CRYOPRESERVE, from: [CULTURE_COMPLETE, RELEASED], to: null },
+  // The visit is booked on the culture's projection; once the batch is decided the plan is history.
+  { action: BatchAction.PLAN_INJECTION, from: UNDECIDED, to: null },
 ];
 
 const DECIDED: ReadonlySet<BatchStatus> = new Set([RELEASED, REJECTED, DISCARDED]);
@@ -76,6 +79,7 @@ const ACTION_PHRASE: Record<BatchAction, string> = {
   [BatchAction.CORRECT_ENTRY]: 'correct an entry of',
   [BatchAction.FORMULATE_DOSE]: 'formulate a dose from',
   [BatchAction.CRYOPRESERVE]: 'cryopreserve cells of',
+  [BatchAction.PLAN_INJECTION]: 'plan the injection of',
 };
 
 function findTransition(status: BatchStatus, action: BatchAction): BatchTransition | undefined {

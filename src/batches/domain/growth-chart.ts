@@ -20,6 +20,16 @@ export interface GrowthChartInput {
   now?: Date;
   /** Zone in which the ready date is printed; the facility's zone in production. Default UTC. */
   timeZone?: string;
+  /** The injection plan in force, judged: its required cells, final-harvest window and visit. */
+  plan?: ChartPlan | null;
+}
+
+export interface ChartPlan {
+  plannedAt: Date;
+  requiredCells: number;
+  finalHarvestWindow: { from: Date; to: Date };
+  onTrack: boolean | null;
+  slackHours: number | null;
 }
 
 const WIDTH = 760;
@@ -36,6 +46,9 @@ const COLOUR = {
   passage: '#8a8a8a',
   target: '#2e8b57',
   projection: '#d9822b',
+  required: '#6a3d9a',
+  window: '#6a3d9a',
+  atRisk: '#c0392b',
   grid: '#e5e5e5',
   axis: '#333333',
   today: '#b03060',
@@ -87,13 +100,27 @@ export function renderGrowthSvg(input: GrowthChartInput): string {
       ? { day: dayOf(input.projectedReadyAt), log10Cells: Math.log10(target) }
       : null;
 
+  const plan = input.plan && isPositive(input.plan.requiredCells) ? input.plan : null;
   const scales = buildScales(
-    [...points.map((p) => dayOf(p.at)), ...(projection ? [projection.day] : [])],
-    [...points.map(log10CellsOf), ...(target !== null ? [Math.log10(target)] : [])],
+    [
+      ...points.map((p) => dayOf(p.at)),
+      ...(projection ? [projection.day] : []),
+      ...(plan ? [dayOf(plan.finalHarvestWindow.from), dayOf(plan.plannedAt)] : []),
+      ...(plan && projection ? [dayOf(requiredReachedAt(plan) ?? plan.plannedAt)] : []),
+    ],
+    [
+      ...points.map(log10CellsOf),
+      ...(target !== null ? [Math.log10(target)] : []),
+      ...(plan ? [Math.log10(plan.requiredCells)] : []),
+    ],
   );
 
   parts.push(
     renderAxes(scales),
+    plan ? renderPlan(plan, dayOf, scales) : '',
+    plan && projection
+      ? renderPlanProjection(plan, points.at(-1) as ChartPoint, dayOf, log10CellsOf, scales)
+      : '',
     renderPassageMarkers(points, dayOf, scales),
     target !== null ? renderTarget(target, scales) : '',
     renderCurve(points, dayOf, log10CellsOf, scales),
@@ -112,7 +139,7 @@ export function renderGrowthSvg(input: GrowthChartInput): string {
       parts.push(renderToday(dayOf(input.now), scales));
     }
   }
-  parts.push(renderLegend(projection !== null), '</svg>');
+  parts.push(renderLegend(projection !== null, plan !== null), '</svg>');
   return parts.filter((part) => part !== '').join('\n');
 }
 
@@ -261,6 +288,88 @@ function renderProjection(
   ].join('\n');
 }
 
+/**
+ * The visit the culture must meet: the window in which the final harvest must fall (shaded), the cells the
+ * planned knees need (a dashed line), the visit itself, and the verdict, so a doctor sees whether the trip holds.
+ */
+function renderPlan(plan: ChartPlan, dayOf: (at: Date) => number, scales: Scales): string {
+  const from = scales.x(dayOf(plan.finalHarvestWindow.from));
+  const to = scales.x(dayOf(plan.finalHarvestWindow.to));
+  const visit = scales.x(dayOf(plan.plannedAt));
+  const y = scales.y(Math.log10(plan.requiredCells));
+  const atRisk = plan.onTrack === false;
+  const slack = plan.slackHours === null ? '' : ` (${plan.slackHours >= 0 ? '+' : ''}${plan.slackHours} h)`;
+  const verdict =
+    plan.onTrack === null
+      ? 'Visit: no projection yet'
+      : atRisk
+        ? `Visit at risk${slack}`
+        : `Visit on track${slack}`;
+  return [
+    '<g class="plan">',
+    `<rect class="harvest-window" x="${num(from)}" y="${PLOT.top}" width="${num(Math.max(to - from, 1))}" ` +
+      `height="${PLOT.bottom - PLOT.top}" fill="${COLOUR.window}" fill-opacity="0.12"/>`,
+    text((from + to) / 2, PLOT.bottom - 22, 'Final harvest window', {
+      anchor: 'middle',
+      fill: COLOUR.window,
+      halo: true,
+    }),
+    line(visit, PLOT.top, visit, PLOT.bottom, { stroke: COLOUR.window, width: 2, cssClass: 'visit-line' }),
+    text(visit, PLOT.bottom - 6, 'Visit', {
+      anchor: visit > PLOT.right - 30 ? 'end' : 'middle',
+      fill: COLOUR.window,
+      halo: true,
+    }),
+    line(PLOT.left, y, PLOT.right, y, {
+      stroke: COLOUR.required,
+      width: 2,
+      dash: '8 3',
+      cssClass: 'required-line',
+    }),
+    text(PLOT.left + 6, y - 6, `Required ${formatCells(plan.requiredCells)} cells`, {
+      fill: COLOUR.required,
+      halo: true,
+    }),
+    text(WIDTH - 16, 28, verdict, {
+      anchor: 'end',
+      size: 14,
+      weight: 'bold',
+      fill: atRisk ? COLOUR.atRisk : COLOUR.target,
+    }),
+    '</g>',
+  ].join('\n');
+}
+
+/** When the projection reaches the plan's cells: the window's end less the slack (null without one). */
+function requiredReachedAt(plan: ChartPlan): Date | null {
+  if (plan.slackHours === null) return null;
+  return new Date(plan.finalHarvestWindow.to.getTime() - plan.slackHours * 3_600_000);
+}
+
+/** The projection carried on to the cells the visit needs, ending where it gets there. */
+function renderPlanProjection(
+  plan: ChartPlan,
+  last: ChartPoint,
+  dayOf: (at: Date) => number,
+  log10CellsOf: (point: ChartPoint) => number,
+  scales: Scales,
+): string {
+  const reachedAt = requiredReachedAt(plan);
+  if (!reachedAt) return '';
+  const x = scales.x(dayOf(reachedAt));
+  const y = scales.y(Math.log10(plan.requiredCells));
+  return [
+    '<g class="plan-projection">',
+    line(scales.x(dayOf(last.at)), scales.y(log10CellsOf(last)), x, y, {
+      stroke: COLOUR.required,
+      width: 1.5,
+      dash: '2 4',
+    }),
+    `<circle cx="${num(x)}" cy="${num(y)}" r="4" fill="${plan.onTrack === false ? COLOUR.atRisk : COLOUR.required}"/>`,
+    '</g>',
+  ].join('\n');
+}
+
 function renderToday(day: number, scales: Scales): string {
   const x = scales.x(day);
   if (!Number.isFinite(x) || x < PLOT.left || x > PLOT.right) {
@@ -274,21 +383,24 @@ function renderToday(day: number, scales: Scales): string {
   ].join('\n');
 }
 
-function renderLegend(withProjection: boolean): string {
+function renderLegend(withProjection: boolean, withPlan: boolean): string {
   const entries: { label: string; stroke: string; dash?: string }[] = [
     { label: 'Cells (cumulative)', stroke: COLOUR.curve },
     { label: 'Passage', stroke: COLOUR.passage, dash: '4 4' },
     { label: 'Target', stroke: COLOUR.target },
     ...(withProjection ? [{ label: 'Projection', stroke: COLOUR.projection, dash: '6 4' }] : []),
+    ...(withPlan ? [{ label: 'Required', stroke: COLOUR.required, dash: '8 3' }] : []),
   ];
   const lines = ['<g class="legend">'];
-  entries.forEach((entry, i) => {
-    const x = PLOT.left + i * 150;
+  // Five entries do not fit at a fixed pitch: each takes its label's width (about 7 px a character at 12 px).
+  let x = PLOT.left;
+  for (const entry of entries) {
     lines.push(
       line(x, 50, x + 24, 50, { stroke: entry.stroke, width: 2, dash: entry.dash }),
       text(x + 30, 54, entry.label),
     );
-  });
+    x += entries.length > 4 ? 30 + entry.label.length * 7 + 24 : 150;
+  }
   lines.push('</g>');
   return lines.join('\n');
 }

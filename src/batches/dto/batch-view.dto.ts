@@ -2,6 +2,7 @@ import { ReceiptDeviationDto } from '../../harvests/dto/harvest-view.dto';
 import { NullableObjectProperty } from '../../common/http/view-properties';
 import { ApiProperty } from '@nestjs/swagger';
 import { BatchStatus } from '../domain/batch-state-machine';
+import { InjectionPlanViewDto } from './injection-plan.dto';
 
 const DATE_TIME = { type: String, format: 'date-time' } as const;
 const UUID = { type: String, format: 'uuid' } as const;
@@ -296,6 +297,12 @@ export class BatchViewDto extends BatchSummaryDto {
 
   @NullableObjectProperty(DecisionViewDto)
   decision!: DecisionViewDto | null;
+
+  @NullableObjectProperty(
+    InjectionPlanViewDto,
+    "The patient's injection visit booked on this batch (PUT /batches/:id/injection-plan), judged now; null without one",
+  )
+  injectionPlan!: InjectionPlanViewDto | null;
 
   @ApiProperty({ ...DATE_TIME, example: '2026-11-07T00:00:00.000Z' })
   updatedAt!: Date;

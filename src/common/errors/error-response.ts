@@ -70,8 +70,8 @@ export function errorBody(
   code: ErrorCode,
   message: string,
   details: Record<string, unknown> = {},
+  status: number = ERROR_STATUS[code],
 ): ErrorResponse {
-  const status = ERROR_STATUS[code];
   return { status, body: { statusCode: status, code, message, details }, unexpected: false };
 }
 
@@ -81,7 +81,7 @@ export function errorBody(
  * their status.
  */
 export function toErrorResponse(error: unknown): ErrorResponse {
-  if (error instanceof DomainError) return errorBody(error.code, error.message, error.details);
+  if (error instanceof DomainError) return errorBody(error.code, error.message, error.details, error.status);
   if (error instanceof HttpException) return fromHttpException(error);
   const database = fromDatabaseError(error);
   if (database) return database;

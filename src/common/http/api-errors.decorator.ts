@@ -4,7 +4,7 @@ import { ERROR_STATUS, ErrorCode } from '../errors/error-code';
 import { ErrorResponseDto } from './error-response.dto';
 
 /** A code a route answers, alone or with what it means on this route. */
-export type RouteError = ErrorCode | [ErrorCode, string];
+export type RouteError = ErrorCode | [ErrorCode, string] | [ErrorCode, string, number];
 
 /** What a code means when the route does not say more. */
 const GENERIC: Partial<Record<ErrorCode, string>> = {
@@ -20,13 +20,18 @@ const GENERIC: Partial<Record<ErrorCode, string>> = {
  *
  *   @ApiErrors(ErrorCode.VALIDATION_FAILED, [ErrorCode.NOT_FOUND, 'No such dose'], ErrorCode.INVALID_TRANSITION)
  *
+ * A code the contract answers with another status on one route names it third:
+ * `[ErrorCode.VALIDATION_FAILED, 'The dose went into the other knee', 422]` (see `unprocessable`).
+ *
  * 401 and 403 come with the route's roles (`@Roles`), not from here.
  */
 export function ApiErrors(...errors: RouteError[]): MethodDecorator & ClassDecorator {
   const byStatus = new Map<number, { code: ErrorCode; description: string }[]>();
   for (const error of errors) {
-    const [code, description] = Array.isArray(error) ? error : [error, GENERIC[error] ?? ''];
-    const status = ERROR_STATUS[code];
+    const [code, description, override]: [ErrorCode, string, number?] = Array.isArray(error)
+      ? error
+      : [error, GENERIC[error] ?? ''];
+    const status = override ?? ERROR_STATUS[code];
     const list = byStatus.get(status) ?? [];
     if (list.some((entry) => entry.code === code)) throw new Error(`ApiErrors lists ${code} twice`);
     list.push({ code, description });

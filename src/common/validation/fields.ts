@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   ArrayUnique,
   IsArray,
   IsBoolean,
@@ -222,4 +223,26 @@ function numberRule(name: string, test: (value: number) => boolean, rule: string
       },
     });
   };
+}
+
+/** A list of distinct values of an enum, `minItems..maxItems` long (the knees of a plan). */
+export function EnumListField(
+  values: readonly string[],
+  options: FieldOptions & { minItems: number; maxItems: number },
+): PropertyDecorator {
+  return documented(
+    options,
+    {
+      type: 'array',
+      items: { type: 'string', enum: [...values] },
+      minItems: options.minItems,
+      maxItems: options.maxItems,
+      uniqueItems: true,
+    },
+    IsArray(),
+    ArrayMinSize(options.minItems),
+    ArrayMaxSize(options.maxItems),
+    ArrayUnique(),
+    IsIn([...values], { each: true }),
+  );
 }

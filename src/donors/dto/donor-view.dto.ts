@@ -8,6 +8,8 @@ import {
 } from '../domain/screening-status';
 import { ConsentRow, DonorRow, ScreeningRow, Sex } from '../donors.repository';
 import { SEXES } from './create-donor.dto';
+import { KneeAssessmentEntity } from '../knee-assessment.entity';
+import { KneeAssessmentViewDto, kneeAssessmentView } from './knee-assessment.dto';
 
 export class ScreeningViewDto {
   @ApiProperty({ format: 'uuid', example: '0f8c1e5a-3b7d-4e2a-9c6f-1d2e3f4a5b6c' })
@@ -153,6 +155,13 @@ export class DonorViewDto {
   })
   consents!: ConsentViewDto[];
 
+  @ApiProperty({
+    type: [KneeAssessmentViewDto],
+    description:
+      "Each knee's latest grading (docs/outcomes.md), LEFT before RIGHT; none until a knee is graded",
+  })
+  kneeAssessments!: KneeAssessmentViewDto[];
+
   @ApiProperty({ format: 'uuid', example: '3f1c2a9e-6d7b-4c1e-9a55-0b6f1e2d3c4a' })
   createdBy!: string;
 
@@ -224,6 +233,7 @@ export function donorView(
   screenings: ScreeningRow[],
   summary: ScreeningSummary,
   consents: ConsentRow[],
+  knees: readonly KneeAssessmentEntity[] = [],
 ): DonorViewDto {
   const consentViews = consents.map(consentView);
   return {
@@ -238,6 +248,7 @@ export function donorView(
     screenings: screenings.map(screeningView),
     consent: consentViews.length > 0 ? consentViews[consentViews.length - 1] : null,
     consents: consentViews,
+    kneeAssessments: knees.map(kneeAssessmentView),
     createdBy: donor.createdBy,
     createdAt: donor.createdAt,
   };

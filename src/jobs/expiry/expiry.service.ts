@@ -8,11 +8,15 @@ import { FlagTally, subjectsToReconcile } from '../flag-tally';
 import { EvaluateJobData, FlagJobResult, JobQueueName } from '../job-names';
 import { JobMetrics } from '../job-metrics';
 import { WakeUps } from '../queues/wake-ups';
+import { OutcomeFlags } from '../../outcomes/outcome-flags.service';
 import { ExpiryRepository } from './expiry.repository';
 
 const WINDOW_MS = DOSE_EXPIRING_WITHIN_HOURS * 3600 * 1000;
 
 /**
+ * FOLLOW_UP_DUE rides along: like DOSE_EXPIRING it is a dose's flag that time makes due (src/outcomes says
+ * when), so an administration's event and the hourly sweep reconcile both.
+ *
  * DOSE_EXPIRING: a dose not yet administered (nor recalled, rejected or destroyed) that expires within 6 h.
  * The flag resolves when the dose is administered, recalled or otherwise done with, or expires. Wake-ups at
  * the window's start and at the expiry keep it on time between the hourly sweeps.
@@ -26,6 +30,7 @@ export class ExpiryService {
     private readonly metrics: JobMetrics,
     private readonly clock: Clock,
     private readonly idempotencyKeys: IdempotencyRepository,
+    private readonly followUps: OutcomeFlags,
   ) {}
 
   async evaluateSubject(data: EvaluateJobData): Promise<FlagJobResult> {
@@ -33,6 +38,7 @@ export class ExpiryService {
     for (const doseId of await this.doses.doseIdsOfSubject(data.subjectType, data.subjectId)) {
       await this.reconcileDose(tally, doseId);
     }
+    if (data.subjectType === 'dose') await this.reconcileFollowUp(tally, data.subjectId);
     return tally.done();
   }
 
@@ -48,7 +54,18 @@ export class ExpiryService {
     )) {
       await this.reconcileDose(tally, doseId);
     }
+    for (const doseId of await this.followUps.followUpCandidates(now)) {
+      await this.reconcileFollowUp(tally, doseId);
+    }
     return tally.done();
+  }
+
+  /** FOLLOW_UP_DUE (src/outcomes): a wake-up at the next window edge keeps it on time between sweeps. */
+  private async reconcileFollowUp(tally: FlagTally, doseId: string): Promise<void> {
+    const { change, nextAt } = await this.followUps.reconcileFollowUp(doseId);
+    tally.add(FlagType.FOLLOW_UP_DUE, change);
+    if (nextAt)
+      await this.wakeUps.at(JobQueueName.EXPIRY, { subjectType: 'dose', subjectId: doseId }, nextAt);
   }
 
   private async reconcileDose(tally: FlagTally, doseId: string): Promise<void> {

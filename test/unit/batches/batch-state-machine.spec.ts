@@ -37,6 +37,11 @@ const EXPECTED: Record<BatchAction, Partial<Record<BatchStatus, BatchStatus>>> =
   },
   [BatchAction.FORMULATE_DOSE]: { [RELEASED]: RELEASED },
   [BatchAction.CRYOPRESERVE]: { [CULTURE_COMPLETE]: CULTURE_COMPLETE, [RELEASED]: RELEASED },
+  [BatchAction.PLAN_INJECTION]: {
+    [RECEIVED]: RECEIVED,
+    [IN_CULTURE]: IN_CULTURE,
+    [CULTURE_COMPLETE]: CULTURE_COMPLETE,
+  },
 };
 
 const ALL_STATUSES = Object.values(BatchStatus);

@@ -211,3 +211,51 @@ describe('formatCells', () => {
     expect(formatCells(cells)).toBe(text);
   });
 });
+
+describe('renderGrowthSvg with an injection plan', () => {
+  const DAY = 86_400_000;
+  const T0 = new Date('2026-11-02T01:00:00Z');
+  const day = (d: number): Date => new Date(T0.getTime() + d * DAY);
+  const chart = (onTrack: boolean | null, slackHours: number | null): string =>
+    renderGrowthSvg({
+      din: 'X999926000042',
+      points: [
+        {
+          at: day(0),
+          kind: 'ISOLATION',
+          totalCells: 1e5,
+          viabilityPct: 95,
+          cumulativePopulationDoublings: 0,
+        },
+        {
+          at: day(6),
+          kind: 'PASSAGE',
+          passageNumber: 1,
+          totalCells: 2.4e6,
+          viabilityPct: 95,
+          cumulativePopulationDoublings: 4.6,
+        },
+      ],
+      targetCellCount: 1e8,
+      cellsPlated: 1e5,
+      projectedReadyAt: day(14),
+      plan: {
+        plannedAt: day(20.5),
+        requiredCells: 2e8,
+        finalHarvestWindow: { from: day(18.5), to: day(20) },
+        onTrack,
+        slackHours,
+      },
+    });
+
+  it('shades the final-harvest window, draws the required cells and says whether the visit holds', () => {
+    const svg = chart(false, -20);
+    expect(svg).toContain('class="harvest-window"');
+    expect(svg).toContain('class="required-line"');
+    expect(svg).toContain('Required 200M cells');
+    expect(svg).toContain('Visit at risk (-20 h)');
+    expect(svg).toContain('class="plan-projection"');
+    expect(chart(true, 36.5)).toContain('Visit on track (+36.5 h)');
+    expect(chart(null, null)).toContain('Visit: no projection yet');
+  });
+});
