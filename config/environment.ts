@@ -30,6 +30,10 @@ export interface Environment {
   freshDoseShelfLifeHours: number;
   boosterDoseShelfLifeHours: number;
   storageReviewIntervalMonths: number;
+  /** IMPORT_CHUNK_LINES: lines of a legacy bank file banked per transaction (docs/imports.md). */
+  importChunkLines: number;
+  /** IMPORT_SWEEP_SECONDS: how often unfinished imports whose run went quiet are resumed (docs/imports.md). */
+  importSweepSeconds: number;
   /** argon2id memory cost; the library's default (64 MiB) in production, smaller in tests only. */
   passwordHashMemoryKib: number;
   /** Background jobs (outbox relay, processors, sweeps): see {@link JobsSettings}. */
@@ -217,6 +221,8 @@ export function loadEnvironment(source: Source = process.env): Environment {
     freshDoseShelfLifeHours: integer('FRESH_DOSE_SHELF_LIFE_HOURS', 48, 1, 720),
     boosterDoseShelfLifeHours: integer('BOOSTER_DOSE_SHELF_LIFE_HOURS', 6, 1, 720),
     storageReviewIntervalMonths: integer('STORAGE_REVIEW_INTERVAL_MONTHS', 12, 1, 120),
+    importChunkLines: integer('IMPORT_CHUNK_LINES', 1000, 1, 10000),
+    importSweepSeconds: integer('IMPORT_SWEEP_SECONDS', 60, 1, 86400),
     passwordHashMemoryKib: integer('PASSWORD_HASH_MEMORY_KIB', 65536, 1024, 1048576),
     // Background jobs (src/jobs); documented at the end of .env.example.
     jobs: {

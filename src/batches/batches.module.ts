@@ -13,6 +13,8 @@ import { BatchViewsService } from './batch-views.service';
 import { BatchesController } from './batches.controller';
 import { BatchesRepository } from './batches.repository';
 import { BatchesService } from './batches.service';
+import { LegacyBatchesRepository } from './legacy-batches.repository';
+import { LegacyBatchesService } from './legacy-batches.service';
 
 // The schema is the last word when two requests race past the checks made under the batch's row lock.
 registerConstraintCode('batches_cells_conserved', ErrorCode.INSUFFICIENT_CELLS);
@@ -34,7 +36,9 @@ registerConstraintCode('batch_final_harvests_corrects_once', ErrorCode.INVALID_T
     BatchesService,
     BatchStepsService,
     BatchViewsService,
+    LegacyBatchesRepository,
+    LegacyBatchesService,
   ],
-  exports: [BatchesService],
+  exports: [BatchesService, LegacyBatchesService],
 })
 export class BatchesModule {}

@@ -4,6 +4,8 @@ import { registerConstraintCode } from '../common/errors/constraint-codes';
 import { DonorsController } from './donors.controller';
 import { DonorsRepository } from './donors.repository';
 import { DonorsService } from './donors.service';
+import { LegacyDonorsRepository } from './legacy-donors.repository';
+import { LegacyDonorsService } from './legacy-donors.service';
 
 // Two corrections of one screening result racing past the row lock: the second corrects a corrected entry.
 registerConstraintCode('donor_screenings_corrects_once', ErrorCode.INVALID_TRANSITION);
@@ -11,7 +13,7 @@ registerConstraintCode('donor_screenings_corrects_once', ErrorCode.INVALID_TRANS
 /** Donors (patients), their consents and infectious screening. Other modules call DonorsService only. */
 @Module({
   controllers: [DonorsController],
-  providers: [DonorsRepository, DonorsService],
-  exports: [DonorsService],
+  providers: [DonorsRepository, DonorsService, LegacyDonorsRepository, LegacyDonorsService],
+  exports: [DonorsService, LegacyDonorsService],
 })
 export class DonorsModule {}

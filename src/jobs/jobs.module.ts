@@ -6,6 +6,7 @@ import { FlagsModule } from '../flags/flags.module';
 import { EnvironmentFlagsService } from './environment/environment-flags.service';
 import { EnvironmentProcessor } from './environment/environment.processor';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { ImportsModule } from '../imports/imports.module';
 import { QueueDashboard } from './dashboard/queue-dashboard';
 import { DashboardAuth } from './dashboard/dashboard-auth';
 import { ExpiryProcessor } from './expiry/expiry.processor';
@@ -41,6 +42,7 @@ import { JobWorkers } from './workers/job-workers.service';
     FlagsModule,
     EnvironmentModule,
     NotificationsModule,
+    ImportsModule,
     JobsRedisModule,
     // The queues (producer side) through @nestjs/bullmq. They share the JobsRedis producer connection, which
     // fails fast (no offline queue, one try per command): nothing on the HTTP path may wait on Redis.

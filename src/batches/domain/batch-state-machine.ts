@@ -23,6 +23,14 @@ export enum BatchAction {
   CORRECT_ENTRY = 'CORRECT_ENTRY',
   FORMULATE_DOSE = 'FORMULATE_DOSE',
   CRYOPRESERVE = 'CRYOPRESERVE',
+  /** QA accepts a legacy batch's paper record: its banked vials may be drawn from then on. */
+  ACCEPT_LEGACY = 'ACCEPT_LEGACY',
+}
+
+/** Where a batch comes from: cultured here, or a legacy bank's record imported with its vials. */
+export enum BatchOrigin {
+  CULTURED = 'CULTURED',
+  LEGACY = 'LEGACY',
 }
 
 export interface BatchTransition {
@@ -59,7 +67,32 @@ export const BATCH_TRANSITIONS: readonly BatchTransition[] = [
   // Surplus may be banked before the release decision; vials of an unreleased batch are not drawn for
   // boosters (that is the bank's rule, not a batch step).
   { action: BatchAction.CRYOPRESERVE, from: [CULTURE_COMPLETE, RELEASED], to: null },
+  // A legacy batch waits in CULTURE_COMPLETE (its culture happened elsewhere, on paper) for QA's acceptance.
+  { action: BatchAction.ACCEPT_LEGACY, from: [CULTURE_COMPLETE], to: RELEASED },
 ];
+
+/**
+ * A legacy batch has no culture record here, so none of the culture steps, QC, doses or freezings apply to it:
+ * QA accepts it (or it is discarded, or a deviation opened on it). A cultured batch is never "accepted".
+ */
+const LEGACY_ACTIONS: ReadonlySet<BatchAction> = new Set([
+  BatchAction.ACCEPT_LEGACY,
+  BatchAction.DISCARD,
+  BatchAction.OPEN_DEVIATION,
+]);
+
+/** 409 INVALID_TRANSITION when the action does not apply to a batch of this origin. */
+export function assertOriginAllows(origin: BatchOrigin, action: BatchAction): void {
+  const allowed =
+    origin === BatchOrigin.LEGACY ? LEGACY_ACTIONS.has(action) : action !== BatchAction.ACCEPT_LEGACY;
+  if (!allowed) {
+    throw new DomainError(
+      ErrorCode.INVALID_TRANSITION,
+      `Cannot ${ACTION_PHRASE[action]} a ${origin === BatchOrigin.LEGACY ? 'legacy' : 'cultured'} batch`,
+      { origin, action },
+    );
+  }
+}
 
 const DECIDED: ReadonlySet<BatchStatus> = new Set([RELEASED, REJECTED, DISCARDED]);
 
@@ -76,6 +109,7 @@ const ACTION_PHRASE: Record<BatchAction, string> = {
   [BatchAction.CORRECT_ENTRY]: 'correct an entry of',
   [BatchAction.FORMULATE_DOSE]: 'formulate a dose from',
   [BatchAction.CRYOPRESERVE]: 'cryopreserve cells of',
+  [BatchAction.ACCEPT_LEGACY]: 'accept the legacy record of',
 };
 
 function findTransition(status: BatchStatus, action: BatchAction): BatchTransition | undefined {

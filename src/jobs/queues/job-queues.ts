@@ -62,6 +62,7 @@ export class JobQueues implements OnApplicationShutdown {
     @InjectQueue(JobQueueName.EXPIRY) expiry: Queue,
     @InjectQueue(JobQueueName.ENVIRONMENT) environment: Queue,
     @InjectQueue(JobQueueName.NOTIFICATIONS) notifications: Queue,
+    @InjectQueue(JobQueueName.IMPORTS) imports: Queue,
   ) {
     this.jobOptions = defaultJobOptions(env);
     const injected: Record<JobQueueName, Queue> = {
@@ -70,6 +71,7 @@ export class JobQueues implements OnApplicationShutdown {
       [JobQueueName.EXPIRY]: expiry,
       [JobQueueName.ENVIRONMENT]: environment,
       [JobQueueName.NOTIFICATIONS]: notifications,
+      [JobQueueName.IMPORTS]: imports,
     };
     for (const name of JOB_QUEUE_NAMES) {
       const queue = injected[name];

@@ -1,5 +1,6 @@
 import { EquipmentUseDto } from '../../environment/dto/equipment.dto';
 import { ApiProperty } from '@nestjs/swagger';
+import { NullableObjectProperty } from '../../common/http/view-properties';
 import { BatchSummaryDto, DecisionViewDto, QcResultViewDto } from '../../batches/dto/batch-view.dto';
 
 const DATE_TIME = { type: String, format: 'date-time' } as const;
@@ -232,8 +233,8 @@ export class LineageDto {
   @ApiProperty({ type: LineageDonorDto })
   donor!: LineageDonorDto;
 
-  @ApiProperty({ type: LineageHarvestDto })
-  harvest!: LineageHarvestDto;
+  @NullableObjectProperty(LineageHarvestDto, 'null for a LEGACY batch (imported without its harvest)')
+  harvest!: LineageHarvestDto | null;
 
   @ApiProperty({
     type: [LineageEventDto],
