@@ -8,7 +8,7 @@ import {
   inventoryFile,
   postInventory,
 } from '../support/import-fixtures';
-import { aClinic, bearer, Clinic } from '../support/people';
+import { aClinic, aPerson, bearer, Clinic } from '../support/people';
 import { loginAsAdmin, unique } from '../support/test-app';
 
 /**
@@ -238,5 +238,79 @@ describe('legacy bank inventory import', () => {
       rows: 1,
       errors: [{ line: 2, field: 'row', message: `the position holds vial ${din}-V001` }],
     });
+  });
+
+  it('LEGACY vials are not reserved until a qa signer accepts the batch; it is accepted once', async () => {
+    const din = aLegacyDin();
+    const file = inventoryFile([
+      line({ externalRef: unique('R-'), din, vialLabel: `${din}-V001`, row: '9', col: '9' }),
+    ]);
+    const started = await postInventory(t.http, admin, file, false);
+    await finishedImport(t.http, admin, started.body.importId as string);
+    const { rows } = await t.sql.query<{ batch: string; donor: string; vial: string; clinic: string }>(
+      `SELECT b.id AS batch, b.donor_id AS donor, v.id AS vial, b.clinic_id AS clinic
+         FROM batches b JOIN vials v ON v.batch_id = b.id WHERE b.din = $1`,
+      [din],
+    );
+    const { batch, donor, vial } = rows[0];
+    const doctor = await aPerson(t.http, 'doctor', clinic);
+    const qa = await aPerson(t.http, 'qa');
+    const reserve = () =>
+      t.http
+        .post('/api/v1/boosters')
+        .set(...bearer(doctor))
+        .send({ donorId: donor, vialIds: [vial] });
+    const refused = await reserve();
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('VIAL_NOT_AVAILABLE');
+
+    const accept = (password: string) =>
+      t.http
+        .post(`/api/v1/batches/${batch}/accept-legacy`)
+        .set(...bearer(qa))
+        .send({ password, meaning: 'Paper record reviewed' });
+    const wrong = await accept('not the password');
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.code).toBe('SIGNATURE_INVALID');
+    const [a, b] = await Promise.all([accept(qa.password), accept(qa.password)]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const winner = a.status === 200 ? a : b;
+    expect(winner.body).toMatchObject({ origin: 'LEGACY', status: 'RELEASED' });
+    expect((a.status === 409 ? a : b).body.code).toBe('ALREADY_DECIDED');
+    const { rows: decisions } = await t.sql.query(
+      'SELECT decision FROM batch_decisions WHERE batch_id = $1',
+      [batch],
+    );
+    expect(decisions).toEqual([{ decision: 'RELEASE' }]);
+
+    const booked = await reserve();
+    expect(booked.status).toBe(201);
+  });
+
+  it('a LEGACY batch is not released like a cultured one (409); accept-legacy is 404 for no batch, 403 for non-qa', async () => {
+    const din = aLegacyDin();
+    const file = inventoryFile([
+      line({ externalRef: unique('R-'), din, vialLabel: `${din}-V001`, row: '9', col: '8' }),
+    ]);
+    const started = await postInventory(t.http, admin, file, false);
+    await finishedImport(t.http, admin, started.body.importId as string);
+    const { rows } = await t.sql.query<{ id: string }>('SELECT id FROM batches WHERE din = $1', [din]);
+    const qa = await aPerson(t.http, 'qa');
+    const release = await t.http
+      .post(`/api/v1/batches/${rows[0].id}/release`)
+      .set(...bearer(qa))
+      .send({ decision: 'RELEASE', password: qa.password, meaning: 'Released' });
+    expect(release.status).toBe(409);
+    expect(release.body.code).toBe('INVALID_TRANSITION');
+    const unknown = await t.http
+      .post(`/api/v1/batches/${randomUUID()}/accept-legacy`)
+      .set(...bearer(qa))
+      .send({ password: qa.password, meaning: 'Accepted' });
+    expect(unknown.status).toBe(404);
+    const notQa = await t.http
+      .post(`/api/v1/batches/${rows[0].id}/accept-legacy`)
+      .set(...bearer(admin))
+      .send({ password: 'x', meaning: 'Accepted' });
+    expect(notQa.status).toBe(403);
   });
 });
