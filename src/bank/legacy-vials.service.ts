@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { userIdOf } from '../common/transaction/actor';
 import { TransactionContext } from '../common/transaction/transactions.service';
+import { DomainEvent } from '../common/events/domain-events';
 import { StorageKind, unsuitability, insideGrid } from './domain/storage-hierarchy';
 import { VialStatus } from './domain/vial-state-machine';
 import { LegacyVialsRepository, NewLegacyFreezing } from './legacy-vials.repository';
-import { ReviewScheduler } from './review-scheduler.service';
+import { StorageReviewsRepository } from './storage-reviews.repository';
 import { StorageUnitsRepository } from './storage-units.repository';
 import { NewVial, Position, VialsRepository } from './vials.repository';
 
@@ -47,7 +48,7 @@ export class LegacyVialsService {
     private readonly units: StorageUnitsRepository,
     private readonly vials: VialsRepository,
     private readonly legacy: LegacyVialsRepository,
-    private readonly scheduler: ReviewScheduler,
+    private readonly reviews: StorageReviewsRepository,
   ) {}
 
   /** Which of these labels are vials already (of any state): a line naming one is imported already. */
@@ -150,33 +151,47 @@ export class LegacyVialsService {
       })),
       tx.manager,
     );
-    await this.placeInReviews(tx, rows, dueAt);
-    auditByBatch(tx, rows, vials, importId);
+    const reviews = await this.placeInReviews(tx, rows, dueAt);
+    auditBanked(tx, rows, vials, reviews, importId);
   }
 
-  private async placeInReviews(tx: TransactionContext, rows: readonly NewVial[], dueAt: Date): Promise<void> {
-    const byDonor = new Map<string, NewVial[]>();
-    for (const vial of rows) byDonor.set(vial.donorId, [...(byDonor.get(vial.donorId) ?? []), vial]);
-    // Donors in a fixed order, so two transactions taking several donors' bank locks cannot deadlock.
-    for (const donorId of [...byDonor.keys()].sort()) {
-      const vials = byDonor.get(donorId) as NewVial[];
-      await this.scheduler.lockDonor(tx, donorId);
-      await this.scheduler.place(
-        tx,
-        { id: donorId, clinicId: vials[0].clinicId },
-        vials.map((vial) => ({
-          vial: {
-            id: vial.id,
-            label: vial.label,
-            status: VialStatus.STORED,
-            reviewId: null,
-            nextReviewAt: null,
-          },
-          dueAt,
-        })),
-        { reason: 'legacy bank import: no banking consent recorded here', recordInHistory: false },
-      );
+  /**
+   * Every vial of the chunk into its donor's review due at `dueAt`, set-based (ReviewScheduler.place does this
+   * one donor at a time; a legacy bank has tens of thousands of donors). The vials are new, so no review is
+   * left empty. Answers the reviews touched, for the audit entry.
+   */
+  private async placeInReviews(
+    tx: TransactionContext,
+    rows: readonly NewVial[],
+    dueAt: Date,
+  ): Promise<{ id: string; donorId: string; created: boolean }[]> {
+    const clinicOf = new Map(rows.map((vial) => [vial.donorId, vial.clinicId]));
+    await this.reviews.lockDonorBanks([...clinicOf.keys()], tx.manager);
+    const reviews = await this.reviews.upsertPendingMany(
+      [...clinicOf].map(([donorId, clinicId]) => ({ donorId, clinicId })),
+      dueAt,
+      tx.now,
+      tx.manager,
+    );
+    const reviewOf = new Map(reviews.map((review) => [review.donorId, review.id]));
+    await this.vials.assignReviews(
+      rows.map((vial) => ({
+        vialId: vial.id,
+        reviewId: reviewOf.get(vial.donorId) as string,
+        nextReviewAt: dueAt,
+      })),
+      tx.now,
+      tx.manager,
+    );
+    for (const review of reviews) {
+      tx.emit({
+        type: DomainEvent.STORAGE_REVIEW_CHANGED,
+        subjectType: 'storage_review',
+        subjectId: review.id,
+        payload: { donorId: review.donorId },
+      });
     }
+    return reviews;
   }
 }
 
@@ -209,35 +224,43 @@ function freezingsOf(vials: readonly LegacyVial[]): {
   return { freezings, freezingOf };
 }
 
-/** One entry per batch and chunk rather than per vial: a legacy bank holds hundreds of thousands of vials. */
-function auditByBatch(
+/**
+ * One entry per chunk of an import for all its vials (and the reviews they joined) rather than one per vial:
+ * a legacy bank holds hundreds of thousands of vials, and each entry is a round trip to the ledger.
+ */
+function auditBanked(
   tx: TransactionContext,
   rows: readonly NewVial[],
   vials: readonly LegacyVial[],
+  reviews: readonly { id: string; donorId: string; created: boolean }[],
   importId: string,
 ): void {
   const dinOf = new Map(vials.map((vial) => [vial.batchId, vial.din]));
-  const byBatch = new Map<string, NewVial[]>();
-  for (const vial of rows) byBatch.set(vial.batchId, [...(byBatch.get(vial.batchId) ?? []), vial]);
-  for (const [batchId, banked] of byBatch) {
-    tx.audit({
-      action: 'batch.legacy_vials_banked',
-      entityType: 'batch',
-      entityId: batchId,
-      before: null,
-      after: {
-        din: dinOf.get(batchId),
-        importId,
-        cells: banked.reduce((sum, vial) => sum + vial.cells, 0),
-        vials: banked.map((vial) => ({
-          id: vial.id,
-          label: vial.label,
-          cells: vial.cells,
-          frozenAt: vial.frozenAt,
-          position: { boxId: vial.box.id, row: vial.row, col: vial.col },
-          nextReviewAt: vial.nextReviewAt,
-        })),
-      },
-    });
-  }
+  tx.audit({
+    action: 'vial.legacy_banked',
+    entityType: 'import',
+    entityId: importId,
+    before: null,
+    after: {
+      vials: rows.map((vial) => ({
+        id: vial.id,
+        label: vial.label,
+        batchId: vial.batchId,
+        din: dinOf.get(vial.batchId),
+        status: VialStatus.STORED,
+        cells: vial.cells,
+        frozenAt: vial.frozenAt,
+        position: { boxId: vial.box.id, row: vial.row, col: vial.col },
+        cryopreservationId: vial.cryopreservationId,
+        nextReviewAt: vial.nextReviewAt,
+      })),
+      storageReviews: reviews.map((review) => ({
+        id: review.id,
+        donorId: review.donorId,
+        created: review.created,
+        dueAt: rows[0]?.nextReviewAt,
+      })),
+    },
+    reason: 'imported from a legacy bank record; no banking consent recorded here, so due for review at once',
+  });
 }

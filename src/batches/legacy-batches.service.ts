@@ -33,7 +33,7 @@ export class LegacyBatchesService {
     return new Map(rows.map((row) => [row.din, row]));
   }
 
-  /** Creates the legacy batches (one audit entry each); answers their ids by DIN. */
+  /** Creates the legacy batches (one audit entry for them all); answers their ids by DIN. */
   async create(
     tx: TransactionContext,
     batches: readonly { din: string; donorId: string; clinicId: string }[],
@@ -62,24 +62,25 @@ export class LegacyBatchesService {
       );
     }
     const byDin = new Map(batches.map((b) => [b.din, b]));
-    for (const row of inserted) {
-      const batch = byDin.get(row.din) as (typeof batches)[number];
-      tx.audit({
-        action: 'batch.legacy_registered',
-        entityType: 'batch',
-        entityId: row.id,
-        before: null,
-        after: {
+    // One entry for the chunk's batches (see LegacyVialsService's audit), each listed with all it holds.
+    tx.audit({
+      action: 'batch.legacy_registered',
+      entityType: 'import',
+      entityId: importId,
+      before: null,
+      after: {
+        batches: inserted.map((row) => ({
+          id: row.id,
           din: row.din,
           origin: BatchOrigin.LEGACY,
           status: BatchStatus.CULTURE_COMPLETE,
-          donorId: batch.donorId,
-          clinicId: batch.clinicId,
+          donorId: byDin.get(row.din)?.donorId,
+          clinicId: byDin.get(row.din)?.clinicId,
           productType: LEGACY_PRODUCT_TYPE,
-          importId,
-        },
-      });
-    }
+          specificationId: specification.id,
+        })),
+      },
+    });
     return new Map(inserted.map((row) => [row.din, row.id]));
   }
 

@@ -28,7 +28,7 @@ export class LegacyDonorsService {
     return this.donors.findByRefs(refs, manager);
   }
 
-  /** Registers the donors, each with a code of its own and an audit entry. */
+  /** Registers the donors, each with a code of its own, under one audit entry. */
   async create(
     tx: TransactionContext,
     donors: readonly Omit<NewLegacyDonor, 'code'>[],
@@ -43,13 +43,14 @@ export class LegacyDonorsService {
       pending = pending.filter((d) => !taken.has(d.code)).map((d) => ({ ...d, code: generateDonorCode() }));
     }
     if (pending.length > 0) throw new DomainError(ErrorCode.UNAVAILABLE, 'No free donor code could be drawn');
-    for (const donor of created) {
+    // One entry for the chunk's donors (see LegacyVialsService's audit): each listed with all it holds.
+    if (created.length > 0) {
       tx.audit({
-        action: 'donor.imported',
-        entityType: 'donor',
-        entityId: donor.id,
+        action: 'donor.legacy_imported',
+        entityType: 'import',
+        entityId: importId,
         before: null,
-        after: { ...donor, importId },
+        after: { donors: created },
       });
     }
     return created;

@@ -206,6 +206,14 @@ describe('legacy bank inventory import', () => {
       [dins[0]],
     );
     expect(batch[0]).toMatchObject({ viable: 10_000_000, drawn: 10_000_000 });
+    // Reviewed like any vial: each donor's vials are in one pending storage review, due at the import.
+    const { rows: reviews } = await t.sql.query<{ donors: number; unreviewed: number }>(
+      `SELECT count(DISTINCT r.donor_id)::int AS donors, count(*) FILTER (WHERE v.review_id IS NULL)::int AS unreviewed
+         FROM vials v JOIN batches b ON b.id = v.batch_id LEFT JOIN storage_reviews r ON r.id = v.review_id
+        WHERE b.din = ANY($1) AND (r.status = 'PENDING' OR r.id IS NULL)`,
+      [dins],
+    );
+    expect(reviews[0]).toEqual({ donors: 2, unreviewed: 0 });
     const batchView = await t.http.get(`/api/v1/batches/${batch[0].id}`).set(...bearer(admin));
     expect(batchView.status).toBe(200);
     expect(batchView.body).toMatchObject({ origin: 'LEGACY', status: 'CULTURE_COMPLETE', harvestId: null });
