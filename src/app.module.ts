@@ -21,6 +21,7 @@ import { FlagsModule } from './flags/flags.module';
 import { HarvestsModule } from './harvests/harvests.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
+import { LabelsModule } from './labels/labels.module';
 import { MaterialsModule } from './materials/materials.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { QualityModule } from './quality/quality.module';
@@ -67,6 +68,7 @@ import { ReadModelModule } from './read-model/read-model.module';
     DosesModule,
     BankModule,
     EnvironmentModule,
+    LabelsModule,
     ReadModelModule,
     // Flags and background jobs; JobsModule starts workers, relay and schedulers only when APP_ROLE is worker or all.
     FlagsModule,

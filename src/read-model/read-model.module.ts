@@ -3,6 +3,9 @@ import { VialRecordsModule } from '../bank/vial-records.module';
 import { BatchesModule } from '../batches/batches.module';
 import { DonorsModule } from '../donors/donors.module';
 import { EnvironmentModule } from '../environment/environment.module';
+import { CustodyController } from './custody.controller';
+import { CustodyRepository } from './custody.repository';
+import { CustodyService } from './custody.service';
 import { LineageController } from './lineage.controller';
 import { LineageRepository } from './lineage.repository';
 import { LineageService } from './lineage.service';
@@ -15,7 +18,7 @@ import { LineageService } from './lineage.service';
  */
 @Module({
   imports: [BatchesModule, DonorsModule, VialRecordsModule, EnvironmentModule],
-  controllers: [LineageController],
-  providers: [LineageRepository, LineageService],
+  controllers: [LineageController, CustodyController],
+  providers: [LineageRepository, LineageService, CustodyRepository, CustodyService],
 })
 export class ReadModelModule {}

@@ -1,3 +1,5 @@
+import { ReceiptDeviationDto } from '../../harvests/dto/harvest-view.dto';
+import { NullableObjectProperty } from '../../common/http/view-properties';
 import { ApiProperty } from '@nestjs/swagger';
 import { BatchOrigin, BatchStatus } from '../domain/batch-state-machine';
 
@@ -267,11 +269,7 @@ export class BatchViewDto extends BatchSummaryDto {
   @ApiProperty({ example: 5, description: 'Highest passage the specification allows' })
   maxPassage!: number;
 
-  @ApiProperty({
-    type: LatestCountDto,
-    nullable: true,
-    description: 'The most recent cell count on the growth curve',
-  })
+  @NullableObjectProperty(LatestCountDto, 'The most recent cell count on the growth curve')
   latestCount!: LatestCountDto | null;
 
   @ApiProperty({ example: 6.5 })
@@ -289,7 +287,7 @@ export class BatchViewDto extends BatchSummaryDto {
   @ApiProperty({ type: [PassageGrowthDto], description: 'Current passages with their doublings' })
   passages!: PassageGrowthDto[];
 
-  @ApiProperty({ type: FinalHarvestGrowthDto, nullable: true })
+  @NullableObjectProperty(FinalHarvestGrowthDto)
   finalHarvest!: FinalHarvestGrowthDto | null;
 
   @ApiProperty({ example: 0 })
@@ -302,12 +300,10 @@ export class BatchViewDto extends BatchSummaryDto {
   openDeviations!: number;
 
   @ApiProperty({
-    type: 'array',
-    items: { type: 'object' },
-    example: [],
+    type: [ReceiptDeviationDto],
     description: 'Deviations recorded at the harvest receipt',
   })
-  receiptDeviations!: unknown[];
+  receiptDeviations!: ReceiptDeviationDto[];
 
   @ApiProperty({
     ...DATE_TIME,
@@ -317,7 +313,7 @@ export class BatchViewDto extends BatchSummaryDto {
   })
   recalledAt!: Date | null;
 
-  @ApiProperty({ type: DecisionViewDto, nullable: true })
+  @NullableObjectProperty(DecisionViewDto)
   decision!: DecisionViewDto | null;
 
   @ApiProperty({ ...DATE_TIME, example: '2026-11-07T00:00:00.000Z' })
