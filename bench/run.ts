@@ -26,6 +26,7 @@ import { measureBankLookups } from './scenarios/bank-lookups';
 import { measureBatchRecord } from './scenarios/batch-record';
 import { measureColdChain } from './scenarios/cold-chain';
 import { measureOutcomeReport } from './scenarios/outcome-report';
+import { measureLegacyImport } from './scenarios/legacy-import';
 import { measureReadyLists } from './scenarios/batch-lists';
 import { judged, median, ScenarioContext } from './scenarios/context';
 import { measurePeriodicReports } from './scenarios/periodic-report';
@@ -190,6 +191,7 @@ async function main(): Promise<number> {
   await attempt('Outcome report', '< 1 s', async () =>
     measureOutcomeReport(context, await api.login('bench-doctor-1@cpc.bench', BENCH_PASSWORD)),
   );
+  await attempt('Legacy import', '< 60 s', async () => [await measureLegacyImport(context)]);
   await attempt('Audit verify', '>= 100,000 entries/s', () => measureVerify(context));
   await attempt('Audit export', 'constant memory', () => measureExport(context));
 

@@ -36,6 +36,10 @@ export interface Environment {
   /** The least time between the final harvest and the injection visit (in-process QC, release). */
   releaseLeadHours: number;
   storageReviewIntervalMonths: number;
+  /** IMPORT_CHUNK_LINES: lines of a legacy bank file banked per transaction (docs/imports.md). */
+  importChunkLines: number;
+  /** IMPORT_SWEEP_SECONDS: how often unfinished imports whose run went quiet are resumed (docs/imports.md). */
+  importSweepSeconds: number;
   /** argon2id memory cost; the library's default (64 MiB) in production, smaller in tests only. */
   passwordHashMemoryKib: number;
   /** Lock-out and throttling of failed sign-ins and signatures (src/auth): see {@link AuthSettings}. */
@@ -248,6 +252,8 @@ export function loadEnvironment(source: Source = process.env): Environment {
     boosterDoseShelfLifeHours: integer('BOOSTER_DOSE_SHELF_LIFE_HOURS', 6, 1, 720),
     releaseLeadHours: integer('RELEASE_LEAD_HOURS', 12, 0, 720),
     storageReviewIntervalMonths: integer('STORAGE_REVIEW_INTERVAL_MONTHS', 12, 1, 120),
+    importChunkLines: integer('IMPORT_CHUNK_LINES', 1000, 1, 10000),
+    importSweepSeconds: integer('IMPORT_SWEEP_SECONDS', 60, 1, 86400),
     passwordHashMemoryKib: integer('PASSWORD_HASH_MEMORY_KIB', 65536, 1024, 1048576),
     auth: {
       maxFailures: integer('AUTH_MAX_FAILURES', 5, 1, 1000),

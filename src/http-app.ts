@@ -64,6 +64,12 @@ export function configureHttpApp(app: NestFastifyApplication): void {
       done(null, body),
     );
   }
+  // A route may take a larger body than BODY_LIMIT_BYTES when it says so with @RouteConfig({ bodyLimit })
+  // (a legacy bank's inventory file, src/imports/imports.controller.ts).
+  fastify.addHook('onRoute', (route) => {
+    const limit = (route.config as { bodyLimit?: unknown })?.bodyLimit;
+    if (typeof limit === 'number') route.bodyLimit = limit;
+  });
   fastify.addHook('onRequest', async (request) => {
     if (!/^[\w.-]{1,128}$/.test(request.id)) request.id = randomUUID();
     (request.raw as { id?: string }).id = request.id;

@@ -32,6 +32,8 @@ import { VialPresence } from './vial-presence.service';
 import { VialsController } from './vials.controller';
 import { VialsRepository } from './vials.repository';
 import { VialsService } from './vials.service';
+import { LegacyVialsRepository } from './legacy-vials.repository';
+import { LegacyVialsService } from './legacy-vials.service';
 
 // The schema is the referee when commands race past the checks made under their locks.
 // Rule 6, a position holds one vial: two placements into one position, the second loses.
@@ -83,8 +85,11 @@ registerConstraintCode('boosters_dose_once', ErrorCode.INVALID_TRANSITION);
     VialHolds,
     VialPresenceRepository,
     VialPresence,
+    LegacyVialsRepository,
+    LegacyVialsService,
   ],
   // For the environment module (docs/environment.md): holds, presence in a tank, discards, unit renames.
-  exports: [ReviewScheduler, VialHolds, VialPresence, VialsService, StorageUnitsService],
+  // For the imports module (docs/imports.md): legacy vials.
+  exports: [ReviewScheduler, VialHolds, VialPresence, VialsService, StorageUnitsService, LegacyVialsService],
 })
 export class BankModule {}

@@ -56,6 +56,34 @@ export class StorageReviewsRepository {
     ]);
   }
 
+  /** {@link lockDonorBank} for several donors at once, in one order, so two such callers cannot deadlock. */
+  async lockDonorBanks(donorIds: readonly string[], manager: EntityManager): Promise<void> {
+    if (donorIds.length === 0) return;
+    await manager.query(
+      `SELECT pg_advisory_xact_lock($1::int, hashtext(d)) FROM unnest($2::text[]) AS d ORDER BY d`,
+      [DONOR_BANK_LOCK_SPACE, [...donorIds]],
+    );
+  }
+
+  /** {@link upsertPending} for several donors and one date, in one statement. */
+  async upsertPendingMany(
+    donors: readonly { donorId: string; clinicId: string }[],
+    dueAt: Date,
+    at: Date,
+    manager: EntityManager,
+  ): Promise<{ id: string; donorId: string; created: boolean }[]> {
+    if (donors.length === 0) return [];
+    return manager.query<{ id: string; donorId: string; created: boolean }[]>(
+      `INSERT INTO storage_reviews (donor_id, clinic_id, due_at, status, created_at, updated_at)
+       SELECT x.donor_id, x.clinic_id, $2, 'PENDING', $3, $3
+         FROM jsonb_to_recordset($1::jsonb) AS x(donor_id uuid, clinic_id uuid)
+        ORDER BY x.donor_id
+       ON CONFLICT (donor_id, due_at) WHERE status = 'PENDING' DO UPDATE SET updated_at = EXCLUDED.updated_at
+       RETURNING id, donor_id AS "donorId", (xmax = 0) AS created`,
+      [JSON.stringify(donors.map((d) => ({ donor_id: d.donorId, clinic_id: d.clinicId }))), dueAt, at],
+    );
+  }
+
   /**
    * The donor's undecided review for this date, created when missing. Concurrent callers meet on the
    * storage_reviews_one_pending index and share one review.

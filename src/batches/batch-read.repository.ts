@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { QcOutcome, QcTest } from '../quality/domain/specification';
-import { BatchStatus } from './domain/batch-state-machine';
+import { BatchOrigin, BatchStatus } from './domain/batch-state-machine';
 import type { ReceiptDeviation } from '../harvests/domain/receipt-assessment';
 
 /**
@@ -33,11 +33,14 @@ export interface BatchSummaryRow {
   din: string;
   dinCheck: string;
   status: BatchStatus;
+  origin: BatchOrigin;
   biohazard: boolean;
   donorId: string;
   clinicId: string;
-  harvestId: string;
+  /** Null for a legacy batch (src/batches/legacy-batches.service.ts). */
+  harvestId: string | null;
   productType: string;
+  /** Null for a legacy batch. */
   targetCellCount: number;
   specificationId: string;
   specificationVersion: string;
@@ -107,7 +110,7 @@ export interface QcResultRow {
   recordedAt: Date;
 }
 
-const SUMMARY_COLUMNS = `b.id, b.din, b.din_check AS "dinCheck", b.status, b.biohazard, b.donor_id AS "donorId",
+const SUMMARY_COLUMNS = `b.id, b.din, b.din_check AS "dinCheck", b.status, b.origin, b.biohazard, b.donor_id AS "donorId",
   b.clinic_id AS "clinicId", b.harvest_id AS "harvestId", b.product_type AS "productType",
   b.target_cell_count AS "targetCellCount", b.specification_id AS "specificationId", s.version AS "specificationVersion",
   s.max_passage AS "maxPassage", b.current_passage AS "currentPassage", b.viable_cells_yielded AS "viableCellsYielded",
@@ -125,14 +128,14 @@ export class BatchReadRepository {
     const rows = await this.db.query<BatchViewRow[]>(
       `SELECT ${SUMMARY_COLUMNS},
               ${readyForInjectionSql('b', '$2')} AS "readyForInjection",
-              h.deviations AS "receiptDeviations",
+              coalesce(h.deviations, '[]'::jsonb) AS "receiptDeviations",
               (SELECT count(*)::int FROM deviations d WHERE d.batch_id = b.id AND d.status = 'OPEN') AS "openDeviations",
               dec.decision, dec.signer_id AS "decisionSignerId", dec.signer_name AS "decisionSignerName",
               dec.meaning AS "decisionMeaning", dec.reason AS "decisionReason", dec.signed_at AS "decisionSignedAt",
               dec.record_hash AS "decisionRecordHash"
          FROM batches b
          JOIN specifications s ON s.id = b.specification_id
-         JOIN harvests h ON h.id = b.harvest_id
+         LEFT JOIN harvests h ON h.id = b.harvest_id
          LEFT JOIN batch_decisions dec ON dec.batch_id = b.id
         WHERE b.id = $1`,
       [id, now],

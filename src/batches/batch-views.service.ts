@@ -142,6 +142,7 @@ function batchSummary(row: BatchSummaryRow): BatchSummaryDto {
     din: row.din,
     dinCheck: row.dinCheck,
     status: row.status,
+    origin: row.origin,
     biohazard: row.biohazard,
     donorId: row.donorId,
     clinicId: row.clinicId,

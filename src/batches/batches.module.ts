@@ -17,6 +17,8 @@ import { InjectionPlanController } from './injection-plan.controller';
 import { InjectionPlanReader } from './injection-plan-reader.service';
 import { InjectionPlansRepository } from './injection-plans.repository';
 import { InjectionPlansService } from './injection-plans.service';
+import { LegacyBatchesRepository } from './legacy-batches.repository';
+import { LegacyBatchesService } from './legacy-batches.service';
 
 // The schema is the last word when two requests race past the checks made under the batch's row lock.
 registerConstraintCode('batches_cells_conserved', ErrorCode.INSUFFICIENT_CELLS);
@@ -43,7 +45,10 @@ registerConstraintCode('injection_plans_version_unique', ErrorCode.DUPLICATE);
     InjectionPlansRepository,
     InjectionPlanReader,
     InjectionPlansService,
+
+    LegacyBatchesRepository,
+    LegacyBatchesService,
   ],
-  exports: [BatchesService, InjectionPlanReader],
+  exports: [BatchesService, InjectionPlanReader, LegacyBatchesService],
 })
 export class BatchesModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { BatchStatus } from './domain/batch-state-machine';
+import { BatchOrigin, BatchStatus } from './domain/batch-state-machine';
 
 export interface SpecificationRef {
   id: string;
@@ -15,13 +15,16 @@ export interface BatchRow {
   din: string;
   dinCheck: string;
   status: BatchStatus;
+  origin: BatchOrigin;
   biohazard: boolean;
   donorId: string;
   clinicId: string;
+  /** Null for a legacy batch (no harvest here); its actions are limited by assertOriginAllows. */
   harvestId: string;
   productType: string;
   specificationId: string;
   maxPassage: number;
+  /** Null for a legacy batch, see harvestId. */
   targetCellCount: number;
   currentPassage: number | null;
   viableCellsYielded: number | null;
@@ -61,7 +64,7 @@ export interface BatchChanges {
   expiresAt?: Date;
 }
 
-const BATCH_COLUMNS = `b.id, b.din, b.din_check AS "dinCheck", b.status, b.biohazard, b.donor_id AS "donorId",
+const BATCH_COLUMNS = `b.id, b.din, b.din_check AS "dinCheck", b.status, b.origin, b.biohazard, b.donor_id AS "donorId",
   b.clinic_id AS "clinicId", b.harvest_id AS "harvestId", b.product_type AS "productType",
   b.specification_id AS "specificationId", s.max_passage AS "maxPassage", b.target_cell_count AS "targetCellCount",
   b.current_passage AS "currentPassage", b.viable_cells_yielded AS "viableCellsYielded", b.cells_drawn AS "cellsDrawn",

@@ -12,7 +12,7 @@ import { HarvestsService } from '../harvests/harvests.service';
 import { BatchSteps, BatchStepsRepository } from './batch-steps.repository';
 import { BatchViewsService } from './batch-views.service';
 import { BatchIdentity, BatchRow, BatchesRepository } from './batches.repository';
-import { BatchAction, BatchStatus, transition } from './domain/batch-state-machine';
+import { assertOriginAllows, BatchAction, BatchStatus, transition } from './domain/batch-state-machine';
 import { BatchStatusChanged } from './events/batch-status-changed.event';
 import { EventBus } from '../common/events/event-bus';
 import { dinCheckCharacter, dinYear, formatDin } from './domain/din';
@@ -85,6 +85,7 @@ export class BatchesService {
     action: BatchAction,
   ): Promise<LockedBatch> {
     const batch = await this.lockVisible(tx, user, batchId);
+    assertOriginAllows(batch.origin, action);
     return { ...lockedView(batch), nextStatus: transition(batch.status, action) };
   }
 

@@ -14,6 +14,8 @@ export enum JobQueueName {
   VIGILANCE = 'vigilance',
   /** Webhook deliveries and e-mail (src/notifications; NOTIFICATIONS_QUEUE there). */
   NOTIFICATIONS = 'notifications',
+  /** Legacy bank imports (src/imports; IMPORTS_QUEUE there). */
+  IMPORTS = 'bank-imports',
 }
 
 export const JOB_QUEUE_NAMES: readonly JobQueueName[] = Object.values(JobQueueName);

@@ -9,6 +9,7 @@ import { VigilanceModule } from '../vigilance/vigilance.module';
 import { VigilanceFlagsService } from './vigilance/vigilance-flags.service';
 import { VigilanceProcessor } from './vigilance/vigilance.processor';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { ImportsModule } from '../imports/imports.module';
 import { QueueDashboard } from './dashboard/queue-dashboard';
 import { DashboardAuth } from './dashboard/dashboard-auth';
 import { ExpiryProcessor } from './expiry/expiry.processor';
@@ -47,6 +48,7 @@ import { OutcomesModule } from '../outcomes/outcomes.module';
     VigilanceModule,
     NotificationsModule,
     OutcomesModule,
+    ImportsModule,
     JobsRedisModule,
     // The queues (producer side) through @nestjs/bullmq. They share the JobsRedis producer connection, which
     // fails fast (no offline queue, one try per command): nothing on the HTTP path may wait on Redis.

@@ -17,6 +17,7 @@ import { ErrorResponseDto } from '../common/http/error-response.dto';
 import { AuthUser } from '../common/transaction/auth-user';
 import { UuidParam } from '../common/validation/validation';
 import { BatchDecisionsService } from './batch-decisions.service';
+import { AcceptLegacyDto } from './dto/accept-legacy.dto';
 import { DecideBatchDto } from './dto/decide-batch.dto';
 import { DiscardBatchDto } from './dto/discard-batch.dto';
 
@@ -66,6 +67,42 @@ export class BatchDecisionsController {
     @Body() dto: DecideBatchDto,
   ): Promise<BatchViewDto> {
     return this.decisions.decide(user, batchId, dto);
+  }
+
+  @Post('accept-legacy')
+  @HttpCode(200)
+  @Roles('qa')
+  @ApiIdempotencyKey()
+  @ApiOperation({
+    summary: "Accept a LEGACY batch's paper record under an electronic signature",
+    description:
+      'A batch imported from a legacy bank (docs/imports.md) waits in CULTURE_COMPLETE; its vials are not reserved ' +
+      'until QA accepts its paper record here (password and meaning, like a release). The batch becomes RELEASED with ' +
+      'a RELEASE decision and no shelf life. Checks in order: 404; 409 ALREADY_DECIDED, then 409 INVALID_TRANSITION ' +
+      '(not a LEGACY batch in CULTURE_COMPLETE); 422 SIGNATURE_INVALID. Of two concurrent acceptances exactly one wins.',
+  })
+  @ApiOkResponse({ type: BatchViewDto, description: 'The batch view, RELEASED, with `decision`' })
+  @ApiBadRequestResponse({
+    description: 'id not a UUID; invalid or unknown fields; blank meaning (VALIDATION_FAILED)',
+    type: ErrorResponseDto,
+  })
+  @ApiNotFoundResponse({ description: 'No such batch (NOT_FOUND)', type: ErrorResponseDto })
+  @ApiConflictResponse({
+    description:
+      'Decided already (ALREADY_DECIDED); not a LEGACY batch awaiting acceptance (INVALID_TRANSITION)',
+    type: ErrorResponseDto,
+  })
+  @ApiUnprocessableEntityResponse({ description: 'SIGNATURE_INVALID', type: ErrorResponseDto })
+  @ApiTooManyRequestsResponse({
+    description: 'The signer is locked out (RATE_LIMITED)',
+    type: ErrorResponseDto,
+  })
+  acceptLegacy(
+    @CurrentUser() user: AuthUser,
+    @UuidParam() batchId: string,
+    @Body() dto: AcceptLegacyDto,
+  ): Promise<BatchViewDto> {
+    return this.decisions.acceptLegacy(user, batchId, dto);
   }
 
   @Post('discard')

@@ -17,6 +17,7 @@ import { DeviationsRepository } from './deviations.repository';
 import { countingResults, qcSummary, QcResultRecord } from './domain/qc-evaluation';
 import { assertReleasable } from './domain/release-rules';
 import { SignedBatchRecord, signedBatchRecord } from './domain/signed-record';
+import { AcceptLegacyDto } from './dto/accept-legacy.dto';
 import { DecideBatchDto } from './dto/decide-batch.dto';
 import { DiscardBatchDto } from './dto/discard-batch.dto';
 import { QcResultRow, QcResultsRepository } from './qc-results.repository';
@@ -104,6 +105,57 @@ export class BatchDecisionsService {
         subjectType: 'batch',
         subjectId: batchId,
         payload: { decision: dto.decision, expiresAt: expiresAt?.toISOString() ?? null },
+      });
+    });
+    return this.batches.view(user, batchId);
+  }
+
+  /**
+   * A LEGACY batch's paper record accepted by QA under their signature (docs/imports.md): the batch becomes
+   * RELEASED, so its banked vials may be drawn for boosters. It is the batch's one decision (a RELEASE row in
+   * batch_decisions, so of two concurrent acceptances exactly one wins); it sets no shelf life (no fresh dose is
+   * made from a legacy batch). Checks: 404; 409 ALREADY_DECIDED; 409 INVALID_TRANSITION (not a LEGACY batch in
+   * CULTURE_COMPLETE); 422 SIGNATURE_INVALID (429 when locked).
+   */
+  async acceptLegacy(user: AuthUser, batchId: string, dto: AcceptLegacyDto): Promise<BatchViewDto> {
+    const target = await this.decisions.findTarget(batchId);
+    if (!target || !canSeeClinic(user, target.clinicId)) throw notFound('Batch', batchId);
+    if (await this.decisions.existsFor(batchId)) throw alreadyDecided(batchId);
+    transition(target.status, BatchAction.ACCEPT_LEGACY);
+    const record = await this.signedRecord(target);
+    const signature = await this.signatures.sign(
+      user,
+      { password: dto.password, meaning: dto.meaning, record },
+      this.clock.now(),
+    );
+    await this.transactions.run(actorOf(user), async (tx) => {
+      const batch = await this.lockUndecided(tx, user, batchId, BatchAction.ACCEPT_LEGACY);
+      await this.decisions.insert(
+        {
+          batchId,
+          decision: 'RELEASE',
+          signerId: signature.signerId,
+          signerName: signature.signerName,
+          meaning: signature.meaning,
+          reason: null,
+          signedAt: signature.signedAt,
+          recordHash: signature.recordHash,
+        },
+        tx.manager,
+      );
+      await this.batches.setStatus(tx, batchId, batch.nextStatus);
+      tx.audit({
+        action: 'batch.legacy_accepted',
+        entityType: 'batch',
+        entityId: batchId,
+        before: { status: batch.status },
+        after: { status: batch.nextStatus, decision: 'RELEASE', signature: signatureView(signature) },
+      });
+      tx.emit({
+        type: DomainEvent.BATCH_RELEASED,
+        subjectType: 'batch',
+        subjectId: batchId,
+        payload: { decision: 'RELEASE', expiresAt: null },
       });
     });
     return this.batches.view(user, batchId);

@@ -1,14 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { appConfig, AppConfig } from '../../config/app.config';
-import { BatchVialRecord } from '../bank/vial-records.service';
 import { ClinicsService } from '../auth/clinics.service';
 import { UsersService } from '../auth/users.service';
-import { notFound } from '../common/errors/domain-error';
+import { DomainError, notFound } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-code';
 import { AuthUser } from '../common/transaction/auth-user';
 import { BatchRecordData, CustodyHandOffDto, RecordPersonDto } from './dto/batch-record.dto';
-import { LineageDto } from './dto/lineage-view.dto';
+import { LineageDto, LineageHarvestDto } from './dto/lineage-view.dto';
+
 import { LineageRepository } from './lineage.repository';
 import { LineageService } from './lineage.service';
+
+/** The lineage of a batch cultured here, from its harvest. */
+type CulturedLineage = LineageDto & { harvest: LineageHarvestDto };
 
 /**
  * A batch's record as data, built from the records on each request (nothing stored that could drift from
@@ -27,7 +31,16 @@ export class BatchRecordService {
   ) {}
 
   async recordOf(user: AuthUser, batchId: string): Promise<BatchRecordData> {
-    const lineage = await this.lineages.lineage(user, batchId);
+    const raw = await this.lineages.lineage(user, batchId);
+    // A LEGACY batch came in with its vials from another bank: its path is on paper, not in this system.
+    if (raw.harvest === null) {
+      throw new DomainError(
+        ErrorCode.INVALID_TRANSITION,
+        'A legacy batch has no batch record here: its path is on the paper record QA accepted',
+        { batchId },
+      );
+    }
+    const lineage = { ...raw, harvest: raw.harvest };
     const clinic = await this.clinics.findById(lineage.donor.clinicId);
     if (!clinic) throw notFound('Clinic', lineage.donor.clinicId);
     return {
@@ -53,7 +66,7 @@ export class BatchRecordService {
     return this.read.findBatchOfDose(doseId);
   }
 
-  private async peopleNamedIn(lineage: LineageDto): Promise<RecordPersonDto[]> {
+  private async peopleNamedIn(lineage: CulturedLineage): Promise<RecordPersonDto[]> {
     const ids = new Set<string>([lineage.harvest.collectedBy]);
     if (lineage.harvest.receivedBy) ids.add(lineage.harvest.receivedBy);
     for (const step of lineage.events) ids.add(step.recordedBy);
@@ -73,7 +86,7 @@ export class BatchRecordService {
  * The times the cells changed hands, as the records show them. None is verified by a scan of the label yet
  * (the record has no scans to show), so each is listed as unverified for the reviewer to check on paper.
  */
-function handOffs(lineage: LineageDto): CustodyHandOffDto[] {
+function handOffs(lineage: CulturedLineage): CustodyHandOffDto[] {
   const list: CustodyHandOffDto[] = [];
   const add = (at: Date | null, event: string, item: string, by: string | null): void => {
     if (at) list.push({ at, event, item, by, verified: false });
@@ -89,7 +102,7 @@ function handOffs(lineage: LineageDto): CustodyHandOffDto[] {
       dose.administration?.administeredBy ?? null,
     );
   }
-  for (const vial of lineage.vials as BatchVialRecord[]) {
+  for (const vial of lineage.vials) {
     add(vial.thawedAt, 'VIAL_THAWED', vial.label, null);
   }
   return list.sort(

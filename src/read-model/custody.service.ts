@@ -42,7 +42,8 @@ export class CustodyService {
     const batch = await this.batches.view(user, item.batchId).catch(() => {
       throw notFound(subjectType === 'DOSE' ? 'Dose' : 'Vial', item.id);
     });
-    const ids = [batch.harvestId, batch.id, item.id];
+    // A legacy batch has no harvest here (src/batches/legacy-batches.service.ts).
+    const ids = [batch.harvestId, batch.id, item.id].filter((id): id is string => id !== null);
     const [entries, scans] = await Promise.all([
       this.custody.entries(ids, CUSTODY_ACTIONS),
       this.custody.scans(ids),

@@ -27,8 +27,9 @@ export class LineageService {
   async lineage(user: AuthUser, batchId: string): Promise<LineageDto> {
     const batch = await this.batches.view(user, batchId);
     const donor = await this.donors.view(user, batch.donorId);
-    const harvest = await this.read.findHarvest(batch.harvestId);
-    if (!harvest) throw notFound('Harvest', batch.harvestId);
+    // A legacy batch has no harvest here (src/batches/legacy-batches.service.ts).
+    const harvest = batch.harvestId === null ? null : await this.read.findHarvest(batch.harvestId);
+    if (batch.harvestId !== null && !harvest) throw notFound('Harvest', batch.harvestId);
     const steps = await this.batches.stepsOf(batchId);
     const materialLots = await this.read.findMaterialUsages(batchId);
     const deviations = await this.read.findDeviations(batchId);
@@ -62,6 +63,7 @@ function batchSummary(view: BatchViewDto): BatchSummaryDto {
     din: view.din,
     dinCheck: view.dinCheck,
     status: view.status,
+    origin: view.origin,
     biohazard: view.biohazard,
     donorId: view.donorId,
     clinicId: view.clinicId,

@@ -155,6 +155,7 @@ describe('jobs: control, dashboard, retries and metrics', () => {
         .set('Authorization', basic(TEST_ADMIN.email, TEST_ADMIN.password));
       expect(queues.status).toBe(200);
       expect(queues.body.queues.map((queue: { name: string }) => queue.name).sort()).toEqual([
+        'bank-imports',
         'environment',
         'expiry',
         'notifications',

@@ -24,6 +24,14 @@ export enum BatchAction {
   FORMULATE_DOSE = 'FORMULATE_DOSE',
   CRYOPRESERVE = 'CRYOPRESERVE',
   PLAN_INJECTION = 'PLAN_INJECTION',
+  /** QA accepts a legacy batch's paper record: its banked vials may be drawn from then on. */
+  ACCEPT_LEGACY = 'ACCEPT_LEGACY',
+}
+
+/** Where a batch comes from: cultured here, or a legacy bank's record imported with its vials. */
+export enum BatchOrigin {
+  CULTURED = 'CULTURED',
+  LEGACY = 'LEGACY',
 }
 
 export interface BatchTransition {
@@ -62,7 +70,32 @@ export const BATCH_TRANSITIONS: readonly BatchTransition[] = [
   { action: BatchAction.CRYOPRESERVE, from: [CULTURE_COMPLETE, RELEASED], to: null },
   // The visit is booked on the culture's projection; once the batch is decided the plan is history.
   { action: BatchAction.PLAN_INJECTION, from: UNDECIDED, to: null },
+  // A legacy batch waits in CULTURE_COMPLETE (its culture happened elsewhere, on paper) for QA's acceptance.
+  { action: BatchAction.ACCEPT_LEGACY, from: [CULTURE_COMPLETE], to: RELEASED },
 ];
+
+/**
+ * A legacy batch has no culture record here, so none of the culture steps, QC, doses or freezings apply to it:
+ * QA accepts it (or it is discarded, or a deviation opened on it). A cultured batch is never "accepted".
+ */
+const LEGACY_ACTIONS: ReadonlySet<BatchAction> = new Set([
+  BatchAction.ACCEPT_LEGACY,
+  BatchAction.DISCARD,
+  BatchAction.OPEN_DEVIATION,
+]);
+
+/** 409 INVALID_TRANSITION when the action does not apply to a batch of this origin. */
+export function assertOriginAllows(origin: BatchOrigin, action: BatchAction): void {
+  const allowed =
+    origin === BatchOrigin.LEGACY ? LEGACY_ACTIONS.has(action) : action !== BatchAction.ACCEPT_LEGACY;
+  if (!allowed) {
+    throw new DomainError(
+      ErrorCode.INVALID_TRANSITION,
+      `Cannot ${ACTION_PHRASE[action]} a ${origin === BatchOrigin.LEGACY ? 'legacy' : 'cultured'} batch`,
+      { origin, action },
+    );
+  }
+}
 
 const DECIDED: ReadonlySet<BatchStatus> = new Set([RELEASED, REJECTED, DISCARDED]);
 
@@ -80,6 +113,7 @@ const ACTION_PHRASE: Record<BatchAction, string> = {
   [BatchAction.FORMULATE_DOSE]: 'formulate a dose from',
   [BatchAction.CRYOPRESERVE]: 'cryopreserve cells of',
   [BatchAction.PLAN_INJECTION]: 'plan the injection of',
+  [BatchAction.ACCEPT_LEGACY]: 'accept the legacy record of',
 };
 
 function findTransition(status: BatchStatus, action: BatchAction): BatchTransition | undefined {

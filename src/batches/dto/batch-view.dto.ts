@@ -1,7 +1,7 @@
 import { ReceiptDeviationDto } from '../../harvests/dto/harvest-view.dto';
 import { NullableObjectProperty } from '../../common/http/view-properties';
 import { ApiProperty } from '@nestjs/swagger';
-import { BatchStatus } from '../domain/batch-state-machine';
+import { BatchOrigin, BatchStatus } from '../domain/batch-state-machine';
 import { InjectionPlanViewDto } from './injection-plan.dto';
 
 const DATE_TIME = { type: String, format: 'date-time' } as const;
@@ -199,6 +199,15 @@ export class BatchSummaryDto {
   @ApiProperty({ enum: BatchStatus, example: BatchStatus.IN_CULTURE })
   status!: BatchStatus;
 
+  @ApiProperty({
+    enum: BatchOrigin,
+    example: BatchOrigin.CULTURED,
+    description:
+      "CULTURED here, or LEGACY: a legacy bank's record imported with its vials (no harvest or culture record here; " +
+      'its vials are reserved only once QA accepted it, POST /batches/:id/accept-legacy)',
+  })
+  origin!: BatchOrigin;
+
   @ApiProperty({ example: false, description: 'The donor screened REACTIVE: handle and store as biohazard' })
   biohazard!: boolean;
 
@@ -208,14 +217,24 @@ export class BatchSummaryDto {
   @ApiProperty({ ...UUID, example: '7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a' })
   clinicId!: string;
 
-  @ApiProperty({ ...UUID, example: '8e9f0a1b-2c3d-4e4f-8a5b-6c7d8e9f0a1b' })
-  harvestId!: string;
+  @ApiProperty({
+    ...UUID,
+    nullable: true,
+    example: '8e9f0a1b-2c3d-4e4f-8a5b-6c7d8e9f0a1b',
+    description: 'null for a LEGACY batch',
+  })
+  harvestId!: string | null;
 
   @ApiProperty({ example: 'CULTURED_ADSC' })
   productType!: string;
 
-  @ApiProperty({ example: 100_000_000 })
-  targetCellCount!: number;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    example: 100_000_000,
+    description: 'null for a LEGACY batch',
+  })
+  targetCellCount!: number | null;
 
   @ApiProperty({ example: 'ADSC-2026.1' })
   specificationVersion!: string;

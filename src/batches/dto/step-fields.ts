@@ -1,16 +1,7 @@
 import { PercentField, UuidListField } from '../../common/validation/fields';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayUnique,
-  IsArray,
-  IsInt,
-  IsOptional,
-  IsUUID,
-  Max,
-  Min,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 
 /** Cell numbers are whole cells; 1e12 is the contract's validation ceiling (docs/http-api.md, "Conventions"). */
 export const MAX_CELLS = 1_000_000_000_000;

@@ -78,7 +78,12 @@ export class IsolationResultDto {
 
 /** The passage as recorded, with the growth it yields (the same shape the batch view lists). */
 export class PassageResultDto extends IntersectionType(RecordedEntryDto, PassageGrowthDto) {
-  @ApiProperty({ type: 'integer', nullable: true, example: 4, description: 'Vessels the cells were split into' })
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    example: 4,
+    description: 'Vessels the cells were split into',
+  })
   vesselCount!: number | null;
 
   @ApiProperty({ type: Number, nullable: true, example: 85, description: 'Confluence when passaged (%)' })

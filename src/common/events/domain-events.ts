@@ -29,4 +29,6 @@ export enum DomainEvent {
   FLAG_RESOLVED = 'flag.resolved',
   /** An admin asked for a webhook delivery to be sent again (subject: the delivery). */
   WEBHOOK_DELIVERY_RETRIED = 'webhook.delivery_retried',
+  /** A legacy bank file is to be imported (subject: the import): its run starts (docs/imports.md). */
+  IMPORT_REQUESTED = 'import.requested',
 }

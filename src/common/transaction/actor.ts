@@ -10,3 +10,9 @@ export interface Actor {
 }
 
 export const SYSTEM_ACTOR: Actor = { id: null, role: 'system', clinicId: null };
+
+/** The acting user's id, for records that name a person (created_by): the system itself cannot make them. */
+export function userIdOf(actor: Actor): string {
+  if (actor.id === null) throw new Error('this record must name the user who made it, not the system');
+  return actor.id;
+}

@@ -3,7 +3,7 @@ import { EvaluateJobData, JobName, JobQueueName } from '../job-names';
 import { QueuedJob } from '../queues/job-queues';
 import { OutboxEventRow } from './outbox.repository';
 
-const { READINESS, EXPIRY, STORAGE_REVIEW, ENVIRONMENT, VIGILANCE, NOTIFICATIONS } = JobQueueName;
+const { READINESS, EXPIRY, STORAGE_REVIEW, ENVIRONMENT, VIGILANCE, NOTIFICATIONS, IMPORTS } = JobQueueName;
 
 /**
  * Which processors re-derive their flags when an event happens. Every processor recomputes from the record,
@@ -31,6 +31,7 @@ export const EVENT_ROUTES: Readonly<Record<string, readonly JobQueueName[]>> = {
   [DomainEvent.FLAG_RAISED]: [NOTIFICATIONS],
   [DomainEvent.FLAG_RESOLVED]: [NOTIFICATIONS],
   [DomainEvent.WEBHOOK_DELIVERY_RETRIED]: [NOTIFICATIONS],
+  [DomainEvent.IMPORT_REQUESTED]: [IMPORTS],
 };
 
 /**

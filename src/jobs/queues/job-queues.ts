@@ -63,6 +63,7 @@ export class JobQueues implements OnApplicationShutdown {
     @InjectQueue(JobQueueName.ENVIRONMENT) environment: Queue,
     @InjectQueue(JobQueueName.VIGILANCE) vigilance: Queue,
     @InjectQueue(JobQueueName.NOTIFICATIONS) notifications: Queue,
+    @InjectQueue(JobQueueName.IMPORTS) imports: Queue,
   ) {
     this.jobOptions = defaultJobOptions(env);
     const injected: Record<JobQueueName, Queue> = {
@@ -72,6 +73,7 @@ export class JobQueues implements OnApplicationShutdown {
       [JobQueueName.ENVIRONMENT]: environment,
       [JobQueueName.VIGILANCE]: vigilance,
       [JobQueueName.NOTIFICATIONS]: notifications,
+      [JobQueueName.IMPORTS]: imports,
     };
     for (const name of JOB_QUEUE_NAMES) {
       const queue = injected[name];

@@ -55,6 +55,8 @@ export class JobSchedulers implements OnApplicationBootstrap, OnModuleDestroy {
       [JobQueueName.VIGILANCE]: jobs.vigilanceSweepSeconds * 1000,
       // Due deliveries whose wake-up was lost (Redis restarted empty, a worker killed mid-attempt).
       [JobQueueName.NOTIFICATIONS]: notifications.deliverySweepSeconds * 1000,
+      // Unfinished imports whose run went quiet (its worker killed and the job lost with Redis).
+      [JobQueueName.IMPORTS]: this.env.importSweepSeconds * 1000,
     };
   }
 

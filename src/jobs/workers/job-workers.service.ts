@@ -12,6 +12,7 @@ import { JobsRedis } from '../queues/jobs-redis';
 import { ReadinessProcessor } from '../readiness/readiness.processor';
 import { StorageReviewProcessor } from '../storage-review/storage-review.processor';
 import { NotificationJobsProcessor } from '../../notifications/notification-jobs.processor';
+import { ImportsProcessor } from '../../imports/imports.processor';
 import { QueueProcessor } from './job-processor';
 
 /**
@@ -40,12 +41,13 @@ export class JobWorkers implements OnApplicationBootstrap, OnModuleDestroy {
     environment: EnvironmentProcessor,
     vigilance: VigilanceProcessor,
     notifications: NotificationJobsProcessor,
+    imports: ImportsProcessor,
     private readonly redis: JobsRedis,
     private readonly queues: JobQueues,
     private readonly metrics: JobMetrics,
     @Inject(appConfig.KEY) private readonly env: AppConfig,
   ) {
-    this.processors = [readiness, storageReview, expiry, environment, vigilance, notifications];
+    this.processors = [readiness, storageReview, expiry, environment, vigilance, notifications, imports];
   }
 
   onApplicationBootstrap(): void {

@@ -18,8 +18,8 @@ export class CustodySubjectDto {
   @ApiProperty({ example: 'X999926000042' })
   din!: string;
 
-  @UuidProperty()
-  harvestId!: string;
+  @UuidProperty({ nullable: true, description: 'null for a LEGACY batch (imported without its harvest)' })
+  harvestId!: string | null;
 }
 
 export class CustodyEventDto {

@@ -235,8 +235,8 @@ export class LineageDto {
   @ApiProperty({ type: LineageDonorDto })
   donor!: LineageDonorDto;
 
-  @ApiProperty({ type: LineageHarvestDto })
-  harvest!: LineageHarvestDto;
+  @NullableObjectProperty(LineageHarvestDto, 'null for a LEGACY batch (imported without its harvest)')
+  harvest!: LineageHarvestDto | null;
 
   @ApiProperty({
     type: [LineageEventDto],

@@ -1,5 +1,7 @@
 import {
+  assertOriginAllows,
   BATCH_TRANSITIONS,
+  BatchOrigin,
   BatchAction,
   BatchStatus,
   canTransition,
@@ -42,6 +44,7 @@ const EXPECTED: Record<BatchAction, Partial<Record<BatchStatus, BatchStatus>>> =
     [IN_CULTURE]: IN_CULTURE,
     [CULTURE_COMPLETE]: CULTURE_COMPLETE,
   },
+  [BatchAction.ACCEPT_LEGACY]: { [CULTURE_COMPLETE]: RELEASED },
 };
 
 const ALL_STATUSES = Object.values(BatchStatus);
@@ -122,5 +125,27 @@ describe('batch state machine', () => {
     [DISCARDED, true],
   ])('says %s is decided: %s', (status, decided) => {
     expect(isDecided(status)).toBe(decided);
+  });
+});
+
+describe('what a batch of each origin may do', () => {
+  it('a LEGACY batch may only be accepted, discarded or get a deviation; a cultured one is never accepted', () => {
+    const legacyAllowed = ALL_ACTIONS.filter((action) => {
+      try {
+        assertOriginAllows(BatchOrigin.LEGACY, action);
+        return true;
+      } catch (error) {
+        expect(error).toBeInstanceOf(DomainError);
+        expect((error as DomainError).code).toBe(ErrorCode.INVALID_TRANSITION);
+        return false;
+      }
+    });
+    expect(legacyAllowed.sort()).toEqual(
+      [BatchAction.ACCEPT_LEGACY, BatchAction.DISCARD, BatchAction.OPEN_DEVIATION].sort(),
+    );
+    expect(() => assertOriginAllows(BatchOrigin.CULTURED, BatchAction.ACCEPT_LEGACY)).toThrow(DomainError);
+    for (const action of ALL_ACTIONS.filter((a) => a !== BatchAction.ACCEPT_LEGACY)) {
+      expect(() => assertOriginAllows(BatchOrigin.CULTURED, action)).not.toThrow();
+    }
   });
 });
