@@ -14,6 +14,10 @@ export interface Environment {
   /** Database role the application's sessions assume: it may only read and insert the audit trail. */
   databaseAppRole: string;
   databasePoolSize: number;
+  /** DATABASE_STATEMENT_TIMEOUT_MS: the longest one statement may run (server side; the client waits 1 s more). */
+  databaseStatementTimeoutMs: number;
+  /** DATABASE_ACQUIRE_TIMEOUT_MS: the longest a request waits for a pooled connection, or for a new one to open. */
+  databaseAcquireTimeoutMs: number;
   redisUrl: string;
   jwtSecret: string;
   jwtTtlSeconds: number;
@@ -202,6 +206,8 @@ export function loadEnvironment(source: Source = process.env): Environment {
     databaseUrl,
     databaseAppRole: text('DATABASE_APP_ROLE', 'cpc_app'),
     databasePoolSize: integer('DATABASE_POOL_SIZE', 10, 1, 200),
+    databaseStatementTimeoutMs: integer('DATABASE_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
+    databaseAcquireTimeoutMs: integer('DATABASE_ACQUIRE_TIMEOUT_MS', 5000, 100, 600_000),
     redisUrl,
     jwtSecret: secret('JWT_SECRET'),
     jwtTtlSeconds: jwtTtlSeconds ?? 0,
