@@ -1,3 +1,4 @@
+import { NullableObjectProperty } from '../../common/http/view-properties';
 import { ApiProperty } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -38,6 +39,7 @@ export class RequestBoosterDto {
 
 export class FormulateBoosterDoseDto {
   @ApiProperty({
+    format: 'date-time',
     example: '2026-11-24T11:00:00+09:00',
     description: 'At most 5 minutes ahead; not before the last thaw',
   })
@@ -93,7 +95,7 @@ export class BoosterViewDto {
   @ApiProperty({ type: [BoosterVialDto] })
   vials!: BoosterVialDto[];
 
-  @ApiProperty({ type: DoseViewDto, nullable: true, description: 'The booster dose once formulated' })
+  @NullableObjectProperty(DoseViewDto, 'The booster dose once formulated')
   dose!: DoseViewDto | null;
 }
 

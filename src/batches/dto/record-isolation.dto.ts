@@ -5,6 +5,7 @@ import { CellNumber, EquipmentIds, MaterialLotIds, Percentage } from './step-fie
 
 export class RecordIsolationDto {
   @ApiProperty({
+    format: 'date-time',
     example: '2026-11-02T10:15:00+09:00',
     description: 'ISO 8601 with zone; not before the harvest receipt, at most 5 minutes ahead',
   })
