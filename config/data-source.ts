@@ -9,7 +9,13 @@ import { DEFAULT_DATABASE_URL } from './environment';
  */
 export function dataSourceOptions(
   url: string,
-  options: { appRole?: string; poolSize?: number } = {},
+  options: {
+    appRole?: string;
+    poolSize?: number;
+    /** The application's bounds (docs/operations.md, "Security"); migrations run without a statement bound. */
+    statementTimeoutMs?: number;
+    acquireTimeoutMs?: number;
+  } = {},
 ): DataSourceOptions {
   return {
     type: 'postgres',
@@ -27,8 +33,24 @@ export function dataSourceOptions(
       // The application's sessions assume a role that may only read and insert the audit trail, so not even
       // a bug in the service can rewrite history. Migrations connect without it, as the schema owner.
       ...(options.appRole ? { options: `-c role=${options.appRole}` } : {}),
-      connectionTimeoutMillis: 5000,
+      connectionTimeoutMillis: options.acquireTimeoutMs ?? 5000,
+      ...(options.statementTimeoutMs ? statementBounds(options.statementTimeoutMs) : {}),
     },
+  };
+}
+
+/**
+ * A statement that runs too long is cancelled by PostgreSQL (57014), one that waits too long for a lock too
+ * (55P03); and should the server itself stop answering (frozen, partitioned),
+ * the client gives up one second later (pg's query_timeout). Each is a 503, so no request outlives the bound.
+ */
+function statementBounds(ms: number): Record<string, number | boolean> {
+  return {
+    statement_timeout: ms,
+    lock_timeout: ms,
+    query_timeout: ms + 1000,
+    // A dead peer on a silent network is noticed by TCP keep-alive instead of never.
+    keepAlive: true,
   };
 }
 

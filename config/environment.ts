@@ -14,6 +14,12 @@ export interface Environment {
   /** Database role the application's sessions assume: it may only read and insert the audit trail. */
   databaseAppRole: string;
   databasePoolSize: number;
+  /** DATABASE_STATEMENT_TIMEOUT_MS: the longest one statement may run (server side; the client waits 1 s more). */
+  databaseStatementTimeoutMs: number;
+  /** DATABASE_ACQUIRE_TIMEOUT_MS: the longest a request waits for a pooled connection, or for a new one to open. */
+  databaseAcquireTimeoutMs: number;
+  /** METRICS_TOKEN: the bearer token /metrics requires; null leaves it open (a scraper on a private network). */
+  metricsToken: string | null;
   redisUrl: string;
   jwtSecret: string;
   jwtTtlSeconds: number;
@@ -234,6 +240,9 @@ export function loadEnvironment(source: Source = process.env): Environment {
     databaseUrl,
     databaseAppRole: text('DATABASE_APP_ROLE', 'cpc_app'),
     databasePoolSize: integer('DATABASE_POOL_SIZE', 10, 1, 200),
+    databaseStatementTimeoutMs: integer('DATABASE_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
+    databaseAcquireTimeoutMs: integer('DATABASE_ACQUIRE_TIMEOUT_MS', 5000, 100, 600_000),
+    metricsToken: metricsToken(source, problems, production),
     redisUrl,
     jwtSecret: secret('JWT_SECRET'),
     jwtTtlSeconds: jwtTtlSeconds ?? 0,
@@ -289,6 +298,18 @@ export function loadEnvironment(source: Source = process.env): Environment {
   }
   for (const warning of warnings) process.emitWarning(warning, { code: 'CPC_CONFIG' });
   return environment;
+}
+
+/** METRICS_TOKEN: 16+ characters when set; unset in production is allowed but warned about. */
+function metricsToken(source: Source, problems: string[], production: boolean): string | null {
+  const token = source.METRICS_TOKEN || null;
+  if (token !== null && token.trim().length < 16)
+    problems.push('METRICS_TOKEN must be at least 16 characters');
+  if (token === null && production)
+    process.emitWarning('METRICS_TOKEN is not set: /metrics is open to anyone who reaches the port', {
+      code: 'CPC_CONFIG',
+    });
+  return token === null ? null : token.trim();
 }
 
 interface Readers {

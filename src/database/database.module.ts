@@ -29,6 +29,8 @@ import { runMigrations } from './migrate';
           ...dataSourceOptions(env.databaseUrl, {
             appRole: env.databaseAppRole,
             poolSize: env.databasePoolSize,
+            statementTimeoutMs: env.databaseStatementTimeoutMs,
+            acquireTimeoutMs: env.databaseAcquireTimeoutMs,
           }),
           // Failed statements surface as exceptions: the filter logs what is unexpected, so TypeORM stays quiet.
           logging: false,

@@ -75,4 +75,64 @@ describe('Database outages', () => {
         .expect(200);
     });
   });
+
+  describe('not answering in time', () => {
+    let t: TestApp;
+    let admin: string;
+    let holder: Client;
+    beforeAll(async () => {
+      // A short bound keeps the test quick; production's default is 5 s (config/environment.ts).
+      t = await startTestAppWith({ ...db.settings, databaseStatementTimeoutMs: 500 });
+      admin = await loginAsAdmin(t.http);
+      holder = new Client({ connectionString: db.settings.databaseUrl });
+      await holder.connect();
+    });
+    afterAll(async () => {
+      await holder.end();
+      await t.close();
+    });
+
+    it('answers 503 while another session holds the table a request needs, instead of waiting for it', async () => {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE clinics IN ACCESS EXCLUSIVE MODE');
+      try {
+        const [read, write] = await Promise.all([
+          t.http.get('/api/v1/clinics').set(...bearer(admin)),
+          t.http
+            .post('/api/v1/clinics')
+            .set(...bearer(admin))
+            .send({ code: 'FROZEN-1', name: 'Frozen' }),
+        ]);
+        expect([read.status, read.body.code]).toEqual([503, 'UNAVAILABLE']);
+        expect([write.status, write.body.code]).toEqual([503, 'UNAVAILABLE']);
+      } finally {
+        await holder.query('ROLLBACK');
+      }
+      const stored = await t.sql.query("SELECT 1 FROM clinics WHERE code = 'FROZEN-1'");
+      expect(stored.rowCount).toBe(0);
+      await t.http
+        .get('/api/v1/clinics')
+        .set(...bearer(admin))
+        .expect(200);
+    });
+
+    it('answers 503 when a statement runs past the bound (pg_sleep in a trigger on the path)', async () => {
+      await t.sql.query(
+        `CREATE FUNCTION hardening_slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$`,
+      );
+      await t.sql.query(
+        'CREATE TRIGGER hardening_slow BEFORE INSERT ON clinics FOR EACH ROW EXECUTE FUNCTION hardening_slow()',
+      );
+      try {
+        const response = await t.http
+          .post('/api/v1/clinics')
+          .set(...bearer(admin))
+          .send({ code: 'SLOW-1', name: 'Slow' });
+        expect([response.status, response.body.code]).toEqual([503, 'UNAVAILABLE']);
+      } finally {
+        await t.sql.query('DROP TRIGGER hardening_slow ON clinics');
+        await t.sql.query('DROP FUNCTION hardening_slow()');
+      }
+    });
+  });
 });
