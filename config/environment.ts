@@ -24,6 +24,10 @@ export interface Environment {
   appRole: AppRole;
   facilityFin: string;
   facilityTz: string;
+  /** SCAN_REQUIRED: every hand-off must carry a scan of its item (docs/labels.md). */
+  scanRequired: boolean;
+  /** FACILITY_NAME: the processing facility's name, printed on the records that leave the system. */
+  facilityName: string;
   migrateOnStart: boolean;
   logLevel: string;
   /** Shelf life of a fresh dose from the final harvest, and of a booster dose from formulation. */
@@ -193,6 +197,10 @@ export function loadEnvironment(source: Source = process.env): Environment {
   if (!isValidTimeZone(facilityTz))
     problems.push(`FACILITY_TZ must be an IANA time zone (got "${facilityTz}")`);
 
+  const scanRequired = text('SCAN_REQUIRED', 'false');
+  if (!['true', 'false'].includes(scanRequired))
+    problems.push(`SCAN_REQUIRED must be true or false (got "${scanRequired}")`);
+
   const queuePrefix = text('QUEUE_PREFIX', 'cpc');
   // BullMQ builds Redis keys as prefix:queue:...; a colon in the prefix would blur that structure.
   if (!/^[A-Za-z0-9_{}-]{1,64}$/.test(queuePrefix))
@@ -228,6 +236,8 @@ export function loadEnvironment(source: Source = process.env): Environment {
     appRole: appRole as AppRole,
     facilityFin,
     facilityTz,
+    scanRequired: scanRequired === 'true',
+    facilityName: text('FACILITY_NAME', 'Cell Processing Center'),
     migrateOnStart: migrate === 'true',
     logLevel: text('LOG_LEVEL', 'info'),
     freshDoseShelfLifeHours: integer('FRESH_DOSE_SHELF_LIFE_HOURS', 48, 1, 720),

@@ -7,7 +7,9 @@
 #
 # Needs curl, jq and GNU date (times are back-dated, as paper records may be). Each run creates its own
 # clinic and staff (a suffix of its own), so it can run again and again against the same database. It writes
-# the growth chart to $OUT_DIR/growth.svg (default: the current folder).
+# the growth chart to $OUT_DIR/growth.svg, the dose's label to $OUT_DIR/dose-label.pdf, and the batch record
+# and the dose's certificate to $OUT_DIR/batch-record.pdf and $OUT_DIR/certificate.pdf (default: the current
+# folder).
 set -euo pipefail
 
 BASE=${BASE:-http://localhost:3000/api/v1}
@@ -42,11 +44,18 @@ login() {
   fi
   jq -er .accessToken <<<"$answer"
 }
+# A file (a PDF): written to $3 as it comes, never through a shell variable (which would drop its NUL bytes).
+download() {
+  if ! curl -sS --fail-with-body "$BASE$1" -H "authorization: Bearer $2" -o "$3"; then
+    echo "journey: GET $1 failed: $(cat "$3")" >&2
+    return 1
+  fi
+}
 ago() { date -u -d "$1 ago" +%Y-%m-%dT%H:%M:%SZ; }
 
 # The administrator sets up a clinic and the staff of this run.
 ADMIN=$(login "$ADMIN_EMAIL" "$ADMIN_PASSWORD")
-CLINIC=$(post /clinics "$ADMIN" "{\"code\":\"OSAKA-$RUN\",\"name\":\"Osaka Knee Clinic $RUN\"}" | jq -er .id)
+CLINIC=$(post /clinics "$ADMIN" "{\"code\":\"OSAKA-$RUN\",\"name\":\"大阪ひざクリニック (Osaka Knee Clinic) $RUN\"}" | jq -er .id)
 user() { echo "$1-$RUN@example.org" | tr '[:upper:]' '[:lower:]'; }
 for who in doctor technician technician2 qa; do
   role=${who%2}
@@ -94,13 +103,25 @@ post "/batches/$BATCH_ID/release" "$QA" '{"decision":"RELEASE","password":"qa-pa
 DOSE=$(post "/batches/$BATCH_ID/doses" "$TECH" "{\"cells\":50000000,\"volumeMl\":5,\"formulatedAt\":\"$(ago '30 minutes')\"}")
 DOSE_ID=$(jq -er .id <<<"$DOSE")
 DOSE_LABEL=$(jq -er .label <<<"$DOSE")
-post "/doses/$DOSE_ID/dispatch" "$TECH" "{\"dispatchedAt\":\"$(ago '20 minutes')\"}" >/dev/null
-post "/doses/$DOSE_ID/receipt" "$DOC" "{\"receivedAt\":\"$(ago '5 minutes')\",\"temperatureC\":5,\"intact\":true}" >/dev/null
-post "/doses/$DOSE_ID/administration" "$DOC" "{\"administeredAt\":\"$(ago '1 minute')\",\"site\":\"LEFT_KNEE\",\"patientCode\":\"$DONOR_CODE\",\"doseLabel\":\"$DOSE_LABEL\"}" | jq -c '{label: .label, status}'
+# The syringe gets its label (PDF for an office printer; /zpl for a thermal one); every hand-off scans it.
+LABELS=$(post /labels "$TECH" "{\"subjectType\":\"DOSE\",\"subjectId\":\"$DOSE_ID\"}")
+jq -c '{serials, reprint}' <<<"$LABELS"
+get "/labels/$(jq -er .id <<<"$LABELS")/pdf" "$TECH" >"$OUT_DIR/dose-label.pdf"
+echo "dose label: $OUT_DIR/dose-label.pdf"
+post "/doses/$DOSE_ID/dispatch" "$TECH" "{\"dispatchedAt\":\"$(ago '20 minutes')\",\"scan\":\"$DOSE_LABEL\"}" >/dev/null
+post "/doses/$DOSE_ID/receipt" "$DOC" "{\"receivedAt\":\"$(ago '5 minutes')\",\"temperatureC\":5,\"intact\":true,\"scan\":\"$DOSE_LABEL\"}" >/dev/null
+post "/doses/$DOSE_ID/administration" "$DOC" "{\"administeredAt\":\"$(ago '1 minute')\",\"site\":\"LEFT_KNEE\",\"patientCode\":\"$DONOR_CODE\",\"doseLabel\":\"$DOSE_LABEL\",\"scan\":\"$DOSE_LABEL\"}" | jq -c '{label: .label, status}'
+get "/doses/$DOSE_ID/custody" "$DOC" | jq -c '[.events[] | {kind, scanVerified}]'
 
 # The whole record: lineage, the growth chart, and the batch's audit trail.
 get "/batches/$BATCH_ID/lineage" "$DOC" | jq -c '{donor: .donor.code, doses: [.doses[].label]}'
 get "/batches/$BATCH_ID/growth.svg" "$DOC" >"$OUT_DIR/growth.svg"
 echo "growth chart: $OUT_DIR/growth.svg"
+
+# The records that leave the system: the batch record QA signs off and the certificate that goes with the dose.
+get "/batches/$BATCH_ID/record" "$QA" | jq -c '{documentHash, steps: (.steps | length), qc: (.qc | length)}'
+download "/batches/$BATCH_ID/record.pdf" "$QA" "$OUT_DIR/batch-record.pdf"
+download "/doses/$DOSE_ID/certificate.pdf" "$DOC" "$OUT_DIR/certificate.pdf"
+echo "batch record: $OUT_DIR/batch-record.pdf, certificate: $OUT_DIR/certificate.pdf"
 get "/audit?entityId=$BATCH_ID" "$ADMIN" | jq -r '.items[].action'
 get /audit/verify "$ADMIN" | jq -c .

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { ReceiptDeviation } from '../harvests/domain/receipt-assessment';
 
 export interface LineageHarvestRow {
   id: string;
@@ -14,7 +15,7 @@ export interface LineageHarvestRow {
   temperatureC: number | null;
   intact: boolean | null;
   rejectionReason: string | null;
-  deviations: unknown[];
+  deviations: ReceiptDeviation[];
 }
 
 export interface MaterialUsageRow {
@@ -103,5 +104,13 @@ export class LineageRepository {
          FROM doses WHERE batch_id = $1 ORDER BY formulated_at, label`,
       [batchId],
     );
+  }
+
+  async findBatchOfDose(doseId: string): Promise<string | null> {
+    const rows = await this.db.query<{ batchId: string }[]>(
+      `SELECT batch_id AS "batchId" FROM doses WHERE id = $1`,
+      [doseId],
+    );
+    return rows[0]?.batchId ?? null;
   }
 }
