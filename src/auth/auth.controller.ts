@@ -76,7 +76,7 @@ export class AuthController {
   @ApiOperation({
     summary: 'Change your own password',
     description:
-      'The current password is re-authentication: wrong, it counts as a failed signature. Issued tokens stay valid.',
+      'The current password is re-authentication: wrong, it counts as a failed signature. Every token issued before the change stops working, in every process.',
   })
   @ApiNoContentResponse({ description: 'Changed' })
   @ApiBadRequestResponse({
@@ -91,5 +91,19 @@ export class AuthController {
   @ApiTooManyRequestsResponse(LOCKED)
   async changePassword(@CurrentUser() user: AuthUser, @Body() dto: ChangePasswordDto): Promise<void> {
     await this.auth.changePassword(user, dto.currentPassword, dto.newPassword);
+  }
+
+  @Post('logout')
+  @OwnAccount()
+  @HttpCode(204)
+  @ApiIdempotencyKey()
+  @ApiOperation({
+    summary: 'Sign out: your tokens stop working at once',
+    description:
+      'Revokes every token of yours issued until now, in every process (all your sessions); sign in again for a new one.',
+  })
+  @ApiNoContentResponse({ description: 'Signed out' })
+  async logout(@CurrentUser() user: AuthUser): Promise<void> {
+    await this.users.revokeTokens(user);
   }
 }

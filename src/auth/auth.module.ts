@@ -12,6 +12,7 @@ import { ClinicsService } from './clinics.service';
 import { CredentialsService } from './credentials.service';
 import { PasswordHasher } from './password-hasher';
 import { SignatureService } from './signature.service';
+import { SourceThrottle } from './source-throttle';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
@@ -44,6 +45,7 @@ import { UsersService } from './users.service';
     AuthFailuresRepository,
     PasswordHasher,
     CredentialsService,
+    SourceThrottle,
     AuthService,
     UsersService,
     ClinicsService,

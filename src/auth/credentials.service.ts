@@ -8,6 +8,7 @@ import { WHOLE_ACCOUNT } from './auth-lock.entity';
 import { AuthFailureKind, AuthFailuresRepository } from './auth-failures.repository';
 import { countingSince, isLocked, laterOf, LockoutLimits, lockoutLimits } from './domain/lockout-policy';
 import { PasswordHasher } from './password-hasher';
+import { SourceThrottle } from './source-throttle';
 import { UserRow } from './users.repository';
 
 const FAILURE_ACTIONS: Record<AuthFailureKind, string> = {
@@ -55,6 +56,7 @@ export class CredentialsService {
     private readonly failures: AuthFailuresRepository,
     private readonly hasher: PasswordHasher,
     private readonly transactions: Transactions,
+    private readonly sources: SourceThrottle,
     @Inject(appConfig.KEY) env: AppConfig,
   ) {
     this.limits = lockoutLimits(env.auth);
@@ -63,12 +65,22 @@ export class CredentialsService {
   /** True for the right password of an active user; false otherwise (counted); `429 RATE_LIMITED` when refused. */
   async check(attempt: PasswordCheck): Promise<boolean> {
     const account = attempt.email.trim().toLowerCase();
-    const admitted = await this.transactions.run(attempt.actor, (tx) => this.admit(tx, account, attempt));
+    const address = attempt.source.startsWith('ip:') ? attempt.source : null;
+    const throttled = address ? await this.sources.admit(address) : null;
+    if (throttled) throw rateLimited(throttled.refusedUntil);
+    let admitted: string;
+    try {
+      admitted = await this.transactions.run(attempt.actor, (tx) => this.admit(tx, account, attempt));
+    } catch (error) {
+      if (address) await this.sources.giveBack(address);
+      throw error;
+    }
     const right = attempt.user
       ? await this.hasher.verify(attempt.user.passwordHash, attempt.password)
       : await this.hasher.verifyNothing(attempt.password).then(() => false);
     if (right) {
       await this.transactions.run(attempt.actor, (tx) => this.failures.remove(admitted, tx.manager));
+      if (address) await this.sources.giveBack(address);
       return true;
     }
     await this.transactions.run(attempt.actor, (tx) => this.settleFailure(tx, account, attempt));

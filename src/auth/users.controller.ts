@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -14,6 +14,7 @@ import { AuthUser } from '../common/transaction/auth-user';
 import { UuidParam } from '../common/validation/validation';
 import { CurrentUser } from './current-user.decorator';
 import { CreateUserDto } from './dto/create-user.dto';
+import { UnlockUserDto } from './dto/unlock-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { UserPageDto, UserViewDto } from './dto/user-view.dto';
 import { ApiIdempotencyKey } from '../common/http/api-idempotency-key.decorator';
@@ -82,5 +83,29 @@ export class UsersController {
     @Body() dto: UpdateUserDto,
   ): Promise<UserViewDto> {
     return this.users.update(actor, id, dto);
+  }
+
+  @Post(':id/unlock')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiIdempotencyKey()
+  @ApiOperation({
+    summary: "Lift a user's sign-in lock-out, for every source",
+    description:
+      'Ends every lock of the account and wipes its counted failures; the tokens issued until now are revoked ' +
+      '(the owner signs in afresh). Audited with the reason.',
+  })
+  @ApiOkResponse({ type: UserViewDto })
+  @ApiBadRequestResponse({
+    description: 'id not a UUID, reason missing or blank, unknown fields (VALIDATION_FAILED)',
+    type: ErrorResponseDto,
+  })
+  @ApiNotFoundResponse({ description: 'No such user (NOT_FOUND)', type: ErrorResponseDto })
+  unlock(
+    @CurrentUser() actor: AuthUser,
+    @UuidParam() id: string,
+    @Body() dto: UnlockUserDto,
+  ): Promise<UserViewDto> {
+    return this.users.unlock(actor, id, dto.reason);
   }
 }

@@ -7,6 +7,7 @@ import { Role } from '../common/transaction/actor';
 import { actorOf, AuthUser } from '../common/transaction/auth-user';
 import { TransactionContext, Transactions } from '../common/transaction/transactions.service';
 import { validationFailed } from '../common/validation/validation';
+import { AuthFailuresRepository } from './auth-failures.repository';
 import { ClinicsRepository } from './clinics.repository';
 import { doctorClinicProblem } from './domain/doctor-clinic';
 import { CreateUserDto } from './dto/create-user.dto';
@@ -53,7 +54,41 @@ export class UsersService {
     private readonly clinics: ClinicsRepository,
     private readonly hasher: PasswordHasher,
     private readonly transactions: Transactions,
+    private readonly failures: AuthFailuresRepository,
   ) {}
+
+  /**
+   * Lifts every sign-in lock of the user's account (all sources) and wipes the failures counted so far. The
+   * account's tokens issued until now are revoked too: an unlock often follows a suspected compromise, and
+   * the owner signs in afresh. Audited with the admin's reason.
+   */
+  async unlock(actor: AuthUser, id: string, reason: string): Promise<UserViewDto> {
+    await this.transactions.run(actorOf(actor), async (tx) => {
+      const user = await this.users.findByIdForUpdate(id, tx.manager);
+      if (!user) throw notFound('User', id);
+      const account = user.email.toLowerCase();
+      await this.failures.lockAccount(account, tx.manager);
+      await this.failures.unlock(account, tx.now, tx.manager);
+      await this.users.revokeTokens(id, tx.now, tx.manager);
+      tx.audit({
+        action: 'user.unlocked',
+        entityType: 'user',
+        entityId: id,
+        before: { lockedUntil: user.lockedUntil },
+        after: { lockedUntil: tx.now, tokensValidAfter: tx.now },
+        reason,
+      });
+    });
+    return this.view(id);
+  }
+
+  /** Logout: every token of the user issued until now stops working, in every process. */
+  async revokeTokens(actor: AuthUser): Promise<void> {
+    await this.transactions.run(actorOf(actor), async (tx) => {
+      await this.users.revokeTokens(actor.id, tx.now, tx.manager);
+      tx.audit({ action: 'auth.logged_out', entityType: 'user', entityId: actor.id });
+    });
+  }
 
   /** Who the users are now (role, clinic, active), for deciding what they may be told (e-mail about flags). */
   async contactsOf(ids: readonly string[], manager?: EntityManager): Promise<UserContact[]> {
