@@ -23,6 +23,7 @@ import { RssSampler } from './lib/rss-sampler';
 import { measureCellCountScenarios } from './scenarios/cell-count-scenarios';
 import { measureExport, measureVerify } from './scenarios/audit-trail';
 import { measureBankLookups } from './scenarios/bank-lookups';
+import { measureBatchRecord } from './scenarios/batch-record';
 import { measureColdChain } from './scenarios/cold-chain';
 import { measureReadyLists } from './scenarios/batch-lists';
 import { judged, median, ScenarioContext } from './scenarios/context';
@@ -179,6 +180,7 @@ async function main(): Promise<number> {
     measureReadyLists(context, await api.login('bench-doctor-0@cpc.bench', BENCH_PASSWORD)),
   );
   await attempt('Cold chain', '< 2 s; p99 < 200 ms', () => measureColdChain(context));
+  await attempt('Batch record PDF', 'p99 < 500 ms', () => measureBatchRecord(context));
   await attempt('Audit verify', '>= 100,000 entries/s', () => measureVerify(context));
   await attempt('Audit export', 'constant memory', () => measureExport(context));
 

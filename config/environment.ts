@@ -26,6 +26,8 @@ export interface Environment {
   facilityTz: string;
   /** SCAN_REQUIRED: every hand-off must carry a scan of its item (docs/labels.md). */
   scanRequired: boolean;
+  /** FACILITY_NAME: the processing facility's name, printed on the records that leave the system. */
+  facilityName: string;
   migrateOnStart: boolean;
   logLevel: string;
   /** Shelf life of a fresh dose from the final harvest, and of a booster dose from formulation. */
@@ -235,6 +237,7 @@ export function loadEnvironment(source: Source = process.env): Environment {
     facilityFin,
     facilityTz,
     scanRequired: scanRequired === 'true',
+    facilityName: text('FACILITY_NAME', 'Cell Processing Center'),
     migrateOnStart: migrate === 'true',
     logLevel: text('LOG_LEVEL', 'info'),
     freshDoseShelfLifeHours: integer('FRESH_DOSE_SHELF_LIFE_HOURS', 48, 1, 720),

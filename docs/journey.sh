@@ -7,8 +7,9 @@
 #
 # Needs curl, jq and GNU date (times are back-dated, as paper records may be). Each run creates its own
 # clinic and staff (a suffix of its own), so it can run again and again against the same database. It writes
-# the growth chart to $OUT_DIR/growth.svg and the dose's label to $OUT_DIR/dose-label.pdf (default: the
-# current folder).
+# the growth chart to $OUT_DIR/growth.svg, the dose's label to $OUT_DIR/dose-label.pdf, and the batch record
+# and the dose's certificate to $OUT_DIR/batch-record.pdf and $OUT_DIR/certificate.pdf (default: the current
+# folder).
 set -euo pipefail
 
 BASE=${BASE:-http://localhost:3000/api/v1}
@@ -43,11 +44,18 @@ login() {
   fi
   jq -er .accessToken <<<"$answer"
 }
+# A file (a PDF): written to $3 as it comes, never through a shell variable (which would drop its NUL bytes).
+download() {
+  if ! curl -sS --fail-with-body "$BASE$1" -H "authorization: Bearer $2" -o "$3"; then
+    echo "journey: GET $1 failed: $(cat "$3")" >&2
+    return 1
+  fi
+}
 ago() { date -u -d "$1 ago" +%Y-%m-%dT%H:%M:%SZ; }
 
 # The administrator sets up a clinic and the staff of this run.
 ADMIN=$(login "$ADMIN_EMAIL" "$ADMIN_PASSWORD")
-CLINIC=$(post /clinics "$ADMIN" "{\"code\":\"OSAKA-$RUN\",\"name\":\"Osaka Knee Clinic $RUN\"}" | jq -er .id)
+CLINIC=$(post /clinics "$ADMIN" "{\"code\":\"OSAKA-$RUN\",\"name\":\"大阪ひざクリニック (Osaka Knee Clinic) $RUN\"}" | jq -er .id)
 user() { echo "$1-$RUN@example.org" | tr '[:upper:]' '[:lower:]'; }
 for who in doctor technician technician2 qa; do
   role=${who%2}
@@ -109,5 +117,11 @@ get "/doses/$DOSE_ID/custody" "$DOC" | jq -c '[.events[] | {kind, scanVerified}]
 get "/batches/$BATCH_ID/lineage" "$DOC" | jq -c '{donor: .donor.code, doses: [.doses[].label]}'
 get "/batches/$BATCH_ID/growth.svg" "$DOC" >"$OUT_DIR/growth.svg"
 echo "growth chart: $OUT_DIR/growth.svg"
+
+# The records that leave the system: the batch record QA signs off and the certificate that goes with the dose.
+get "/batches/$BATCH_ID/record" "$QA" | jq -c '{documentHash, steps: (.steps | length), qc: (.qc | length)}'
+download "/batches/$BATCH_ID/record.pdf" "$QA" "$OUT_DIR/batch-record.pdf"
+download "/doses/$DOSE_ID/certificate.pdf" "$DOC" "$OUT_DIR/certificate.pdf"
+echo "batch record: $OUT_DIR/batch-record.pdf, certificate: $OUT_DIR/certificate.pdf"
 get "/audit?entityId=$BATCH_ID" "$ADMIN" | jq -r '.items[].action'
 get /audit/verify "$ADMIN" | jq -c .

@@ -26,6 +26,7 @@ import { MaterialsModule } from './materials/materials.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { QualityModule } from './quality/quality.module';
 import { ReadModelModule } from './read-model/read-model.module';
+import { RecordsModule } from './records/records.module';
 
 @Module({
   imports: [
@@ -70,6 +71,7 @@ import { ReadModelModule } from './read-model/read-model.module';
     EnvironmentModule,
     LabelsModule,
     ReadModelModule,
+    RecordsModule,
     // Flags and background jobs; JobsModule starts workers, relay and schedulers only when APP_ROLE is worker or all.
     FlagsModule,
     JobsModule,

@@ -105,4 +105,12 @@ export class LineageRepository {
       [batchId],
     );
   }
+
+  async findBatchOfDose(doseId: string): Promise<string | null> {
+    const rows = await this.db.query<{ batchId: string }[]>(
+      `SELECT batch_id AS "batchId" FROM doses WHERE id = $1`,
+      [doseId],
+    );
+    return rows[0]?.batchId ?? null;
+  }
 }

@@ -59,6 +59,8 @@ describe('docs/journey.sh against a running server', () => {
       expect(readFileSync(join(folder, 'dose-label.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
       expect(run.stdout).toContain('{"kind":"DISPATCHED","scanVerified":true}');
       expect(run.stdout).toContain('{"kind":"ADMINISTERED","scanVerified":true}');
+      expect(readFileSync(join(folder, 'batch-record.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+      expect(readFileSync(join(folder, 'certificate.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
     }
   }, 240_000);
 

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ReadModelModule } from '../read-model/read-model.module';
+import { RecordsController } from './records.controller';
+import { RecordsService } from './records.service';
+
+/**
+ * The batch record and the certificate of analysis, as data and as PDF (docs/records.md). Their data comes
+ * from the read model; this module hashes, renders and audits. It owns no table.
+ */
+@Module({
+  imports: [ReadModelModule],
+  controllers: [RecordsController],
+  providers: [RecordsService],
+})
+export class RecordsModule {}
