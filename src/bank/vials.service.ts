@@ -19,7 +19,6 @@ import { VialHolds } from './vial-holds.service';
 import { Box, VialPlacement } from './vial-placement.service';
 import { VialEventRow, VialRow, VialsRepository } from './vials.repository';
 import { ScanVerifier } from '../labels/scan-verifier.service';
-
 /** Who may witness a thaw: CPC staff who handle cells (docs/domain.md, rule 8). */
 const WITNESS_ROLES: ReadonlySet<string> = new Set(['technician', 'qa']);
 
@@ -77,48 +76,50 @@ export class VialsService {
 
   /** Checks, in order: vial 404, state 409, position 400/404/409, storage 422 STORAGE_UNSUITABLE. */
   async move(user: AuthUser, vialId: string, dto: MoveVialDto): Promise<VialViewDto> {
-    const run = () =>
-      this.transactions.run(actorOf(user), async (tx) => {
-        const vial = await this.lockVisible(tx, user, vialId);
-        transitionVial(vial.status, VialAction.MOVE);
-        await this.checkScan(tx, user, 'VIAL_MOVE', vial, dto.scan);
-        const target = { boxId: dto.boxId, row: dto.row, col: dto.col };
-        const boxes = await this.placement.boxesFor([{ ...target, field: 'boxId' }], tx.manager);
-        await this.placement.assertFree([target], tx.manager);
-        const box = boxes.get(dto.boxId) as Box;
-        this.placement.assertSuitable([box], vial.batchBiohazard);
-        await this.vials.move(vial.id, box, dto.row, dto.col, tx.now, tx.manager);
-        const from = { boxId: vial.boxId, row: vial.row, col: vial.col };
-        await this.vials.insertEvents(
-          [
-            {
-              vialId: vial.id,
-              event: 'MOVED',
-              at: tx.now,
-              recordedAt: tx.now,
-              actorId: user.id,
-              actorRole: user.role,
-              fromStatus: vial.status,
-              toStatus: vial.status,
-              from,
-              to: target,
-              reason: dto.reason,
-              details: { fromBoxPath: vial.boxPath, toBoxPath: box.path },
-            },
-          ],
-          tx.manager,
-        );
-        tx.audit({
-          action: 'vial.moved',
-          entityType: 'vial',
-          entityId: vial.id,
-          before: { label: vial.label, status: vial.status, position: from },
-          after: { label: vial.label, status: vial.status, position: target },
-          reason: dto.reason,
-        });
-      });
-    await this.scans.recordingMismatch(user, run);
+    await this.scans.recordingMismatch(user, () => this.moveLocked(user, vialId, dto));
     return this.get(user, vialId);
+  }
+
+  private async moveLocked(user: AuthUser, vialId: string, dto: MoveVialDto): Promise<void> {
+    await this.transactions.run(actorOf(user), async (tx) => {
+      const vial = await this.lockVisible(tx, user, vialId);
+      transitionVial(vial.status, VialAction.MOVE);
+      await this.checkScan(tx, user, 'VIAL_MOVE', vial, dto.scan);
+      const target = { boxId: dto.boxId, row: dto.row, col: dto.col };
+      const boxes = await this.placement.boxesFor([{ ...target, field: 'boxId' }], tx.manager);
+      await this.placement.assertFree([target], tx.manager);
+      const box = boxes.get(dto.boxId) as Box;
+      this.placement.assertSuitable([box], vial.batchBiohazard);
+      await this.vials.move(vial.id, box, dto.row, dto.col, tx.now, tx.manager);
+      const from = { boxId: vial.boxId, row: vial.row, col: vial.col };
+      await this.vials.insertEvents(
+        [
+          {
+            vialId: vial.id,
+            event: 'MOVED',
+            at: tx.now,
+            recordedAt: tx.now,
+            actorId: user.id,
+            actorRole: user.role,
+            fromStatus: vial.status,
+            toStatus: vial.status,
+            from,
+            to: target,
+            reason: dto.reason,
+            details: { fromBoxPath: vial.boxPath, toBoxPath: box.path },
+          },
+        ],
+        tx.manager,
+      );
+      tx.audit({
+        action: 'vial.moved',
+        entityType: 'vial',
+        entityId: vial.id,
+        before: { label: vial.label, status: vial.status, position: from },
+        after: { label: vial.label, status: vial.status, position: target },
+        reason: dto.reason,
+      });
+    });
   }
 
   /**
@@ -136,78 +137,86 @@ export class VialsService {
     if (!before || !canSeeClinic(user, before.clinicId)) throw notFound('Vial', vialId);
     transitionVial(before.status, VialAction.THAW);
     const witness = await this.authenticateWitness(user, dto);
-    const run = () =>
-      this.transactions.run(actorOf(user), async (tx) => {
-        const vial = await this.lockForDonorCommand(tx, user, vialId);
-        const status = transitionVial(vial.status, VialAction.THAW);
-        // A hold placed after the reservation (an excursion, a suspected infection) stops the thaw too.
-        await this.holds.assertNotHeld([vial], 'thawed', tx.manager);
-        if (thawedAt.getTime() < vial.frozenAt.getTime()) {
-          throw validationFailed([
-            { field: 'thawedAt', errors: ['thawedAt must not be before the vial was frozen'] },
-          ]);
-        }
-        await this.checkScan(tx, user, 'THAW', vial, dto.scan);
-        await this.vials.markThawed(
-          vial.id,
-          {
-            thawedAt,
-            thawedBy: user.id,
-            witnessId: witness.id,
-            postThawViabilityPct: dto.postThawViabilityPct,
-            at: tx.now,
-          },
-          tx.manager,
-        );
-        const position = { boxId: vial.boxId, row: vial.row, col: vial.col };
-        const witnessedBy = { id: witness.id, name: witness.name, role: witness.role };
-        await this.vials.insertEvents(
-          [
-            {
-              vialId: vial.id,
-              event: 'THAWED',
-              at: thawedAt,
-              recordedAt: tx.now,
-              actorId: user.id,
-              actorRole: user.role,
-              fromStatus: vial.status,
-              toStatus: status,
-              from: position,
-              to: null,
-              reason: null,
-              details: {
-                postThawViabilityPct: dto.postThawViabilityPct,
-                witness: witnessedBy,
-                boosterId: vial.boosterId,
-              },
-            },
-          ],
-          tx.manager,
-        );
-        tx.audit({
-          action: 'vial.thawed',
-          entityType: 'vial',
-          entityId: vial.id,
-          before: { label: vial.label, status: vial.status, position },
-          after: {
-            label: vial.label,
-            status,
-            thawedAt,
-            postThawViabilityPct: dto.postThawViabilityPct,
-            witness: witnessedBy,
-            boosterId: vial.boosterId,
-            positionFreed: position,
-          },
-        });
-        await this.scheduler.closeEmptied(
-          tx,
-          vial.donorId,
-          vial.reviewId ? [vial.reviewId] : [],
-          `vial ${vial.label} thawed`,
-        );
-      });
-    await this.scans.recordingMismatch(user, run);
+    await this.scans.recordingMismatch(user, () => this.thawLocked(user, vialId, dto, thawedAt, witness));
     return this.get(user, vialId);
+  }
+
+  private async thawLocked(
+    user: AuthUser,
+    vialId: string,
+    dto: ThawVialDto,
+    thawedAt: Date,
+    witness: UserRow,
+  ): Promise<void> {
+    await this.transactions.run(actorOf(user), async (tx) => {
+      const vial = await this.lockForDonorCommand(tx, user, vialId);
+      const status = transitionVial(vial.status, VialAction.THAW);
+      // A hold placed after the reservation (an excursion, a suspected infection) stops the thaw too.
+      await this.holds.assertNotHeld([vial], 'thawed', tx.manager);
+      if (thawedAt.getTime() < vial.frozenAt.getTime()) {
+        throw validationFailed([
+          { field: 'thawedAt', errors: ['thawedAt must not be before the vial was frozen'] },
+        ]);
+      }
+      await this.checkScan(tx, user, 'THAW', vial, dto.scan);
+      await this.vials.markThawed(
+        vial.id,
+        {
+          thawedAt,
+          thawedBy: user.id,
+          witnessId: witness.id,
+          postThawViabilityPct: dto.postThawViabilityPct,
+          at: tx.now,
+        },
+        tx.manager,
+      );
+      const position = { boxId: vial.boxId, row: vial.row, col: vial.col };
+      const witnessedBy = { id: witness.id, name: witness.name, role: witness.role };
+      await this.vials.insertEvents(
+        [
+          {
+            vialId: vial.id,
+            event: 'THAWED',
+            at: thawedAt,
+            recordedAt: tx.now,
+            actorId: user.id,
+            actorRole: user.role,
+            fromStatus: vial.status,
+            toStatus: status,
+            from: position,
+            to: null,
+            reason: null,
+            details: {
+              postThawViabilityPct: dto.postThawViabilityPct,
+              witness: witnessedBy,
+              boosterId: vial.boosterId,
+            },
+          },
+        ],
+        tx.manager,
+      );
+      tx.audit({
+        action: 'vial.thawed',
+        entityType: 'vial',
+        entityId: vial.id,
+        before: { label: vial.label, status: vial.status, position },
+        after: {
+          label: vial.label,
+          status,
+          thawedAt,
+          postThawViabilityPct: dto.postThawViabilityPct,
+          witness: witnessedBy,
+          boosterId: vial.boosterId,
+          positionFreed: position,
+        },
+      });
+      await this.scheduler.closeEmptied(
+        tx,
+        vial.donorId,
+        vial.reviewId ? [vial.reviewId] : [],
+        `vial ${vial.label} thawed`,
+      );
+    });
   }
 
   /** The hand-off's scan of the vial's label (docs/labels.md): 422 IDENTITY_MISMATCH or SCAN_REQUIRED. */

@@ -70,15 +70,14 @@ export class LabelsController {
   @ApiIdempotencyKey()
   @ApiOperation({
     summary: 'Print labels for an item (the first run), or reprint them (any later run, with a reason)',
-    description: "A doctor prints only a harvest's labels, of their own clinic. One serial per label.",
+    description:
+      "A doctor prints only a harvest's labels, of their own clinic (any other subjectType is 403). One serial per label.",
   })
   @ApiCreatedResponse({ type: LabelRunViewDto })
-  @ApiErrors(
-    [ErrorCode.VALIDATION_FAILED, 'Invalid body, or a reprint without a reason'],
-    [ErrorCode.FORBIDDEN, "A doctor asked for a label other than a harvest's"],
-    NO_SUCH_ITEM,
-    [ErrorCode.INVALID_TRANSITION, 'The item is DISCARDED, DESTROYED, RECALLED or REJECTED'],
-  )
+  @ApiErrors([ErrorCode.VALIDATION_FAILED, 'Invalid body, or a reprint without a reason'], NO_SUCH_ITEM, [
+    ErrorCode.INVALID_TRANSITION,
+    'The item is DISCARDED, DESTROYED, RECALLED or REJECTED',
+  ])
   print(@CurrentUser() user: AuthUser, @Body() dto: CreateLabelRunDto): Promise<LabelRunViewDto> {
     return this.labels.print(user, dto);
   }
