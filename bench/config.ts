@@ -4,6 +4,8 @@
  */
 export interface BenchConfig {
   quick: boolean;
+  /** `--only=<text>`: run only the scenarios whose name contains it (the data are generated in full all the same). */
+  only: string | null;
   scale: {
     /** Finished batches of the past ten years. */
     historical: number;
@@ -33,9 +35,15 @@ export interface BenchConfig {
 
 export function configFrom(argv: readonly string[]): BenchConfig {
   const quick = argv.includes('--quick');
+  const only =
+    argv
+      .find((arg) => arg.startsWith('--only='))
+      ?.slice('--only='.length)
+      .toLowerCase() || null;
   if (quick) {
     return {
       quick,
+      only,
       scale: {
         historical: 2_000,
         active: 50,
@@ -55,6 +63,7 @@ export function configFrom(argv: readonly string[]): BenchConfig {
   }
   return {
     quick,
+    only,
     scale: {
       historical: 1_000_000,
       active: 1_000,

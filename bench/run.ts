@@ -27,6 +27,7 @@ import { measureBatchRecord } from './scenarios/batch-record';
 import { measureColdChain } from './scenarios/cold-chain';
 import { measureReadyLists } from './scenarios/batch-lists';
 import { judged, median, ScenarioContext } from './scenarios/context';
+import { measurePeriodicReports } from './scenarios/periodic-report';
 import { measureRecallLists } from './scenarios/recall-list';
 import { timeSweeps } from './scenarios/readiness-sweep';
 import { checkSqlFidelity } from './scenarios/sql-fidelity';
@@ -79,7 +80,9 @@ async function main(): Promise<number> {
     `CPC Tracker benchmarks (${config.quick ? 'quick: small data, nothing judged' : 'full'}) on ${machine.cpus} x ${machine.cpuModel}, load ${machine.loadAverageAtStart.join(' ')}`,
   );
 
-  const small = await sweepOverActiveSetAlone(config, queuePrefix);
+  const selected = (scenario: string): boolean =>
+    !config.only || scenario.toLowerCase().includes(config.only);
+  const small = selected('Readiness sweep') ? await sweepOverActiveSetAlone(config, queuePrefix) : [];
   report.smallSweep = small;
 
   console.log(
@@ -125,6 +128,7 @@ async function main(): Promise<number> {
     target: string,
     work: () => Promise<Figure | Figure[]>,
   ): Promise<void> => {
+    if (!selected(scenario)) return;
     console.log(`\n-- ${scenario}`);
     try {
       const result = await work();
@@ -181,6 +185,7 @@ async function main(): Promise<number> {
   );
   await attempt('Cold chain', '< 2 s; p99 < 200 ms', () => measureColdChain(context));
   await attempt('Batch record PDF', 'p99 < 500 ms', () => measureBatchRecord(context));
+  await attempt('Periodic report', '< 2 s', () => measurePeriodicReports(context));
   await attempt('Audit verify', '>= 100,000 entries/s', () => measureVerify(context));
   await attempt('Audit export', 'constant memory', () => measureExport(context));
 

@@ -24,6 +24,8 @@ export interface Environment {
   appRole: AppRole;
   facilityFin: string;
   facilityTz: string;
+  /** SCAN_REQUIRED: every hand-off must carry a scan of its item (docs/labels.md). */
+  scanRequired: boolean;
   /** FACILITY_NAME: the processing facility's name, printed on the records that leave the system. */
   facilityName: string;
   migrateOnStart: boolean;
@@ -34,10 +36,26 @@ export interface Environment {
   storageReviewIntervalMonths: number;
   /** argon2id memory cost; the library's default (64 MiB) in production, smaller in tests only. */
   passwordHashMemoryKib: number;
+  /** Lock-out and throttling of failed sign-ins and signatures (src/auth): see {@link AuthSettings}. */
+  auth: AuthSettings;
   /** Background jobs (outbox relay, processors, sweeps): see {@link JobsSettings}. */
   jobs: JobsSettings;
   /** Webhooks, e-mail and imports (src/notifications, src/imports): see {@link NotificationSettings}. */
   notifications: NotificationSettings;
+}
+
+/**
+ * Failed authentication (the AUTH_* variables; docs/operations.md, "Security"). An account is locked for a
+ * source (a client address, or the signed-in user asking for a witness) after `maxFailures` from it within
+ * the window, and for everyone after `accountMaxFailures` from all sources; a source is held back after
+ * `sourceMaxFailures` failures against any accounts.
+ */
+export interface AuthSettings {
+  maxFailures: number;
+  accountMaxFailures: number;
+  windowMinutes: number;
+  lockMinutes: number;
+  sourceMaxFailures: number;
 }
 
 /** Webhooks and e-mail (docs/notifications.md). */
@@ -71,6 +89,8 @@ export interface JobsSettings {
   expirySweepSeconds: number;
   /** The environment sweep (calibrations falling due), hourly. */
   environmentSweepSeconds: number;
+  /** The vigilance sweep (adverse events' reports falling overdue), hourly. */
+  vigilanceSweepSeconds: number;
   /** The relay wakes on NOTIFY; this poll is the fallback when a notification is missed. */
   outboxPollMs: number;
   /** Outbox rows moved to the queues per relay transaction. */
@@ -179,6 +199,10 @@ export function loadEnvironment(source: Source = process.env): Environment {
   if (!isValidTimeZone(facilityTz))
     problems.push(`FACILITY_TZ must be an IANA time zone (got "${facilityTz}")`);
 
+  const scanRequired = text('SCAN_REQUIRED', 'false');
+  if (!['true', 'false'].includes(scanRequired))
+    problems.push(`SCAN_REQUIRED must be true or false (got "${scanRequired}")`);
+
   const queuePrefix = text('QUEUE_PREFIX', 'cpc');
   // BullMQ builds Redis keys as prefix:queue:...; a colon in the prefix would blur that structure.
   if (!/^[A-Za-z0-9_{}-]{1,64}$/.test(queuePrefix))
@@ -214,6 +238,7 @@ export function loadEnvironment(source: Source = process.env): Environment {
     appRole: appRole as AppRole,
     facilityFin,
     facilityTz,
+    scanRequired: scanRequired === 'true',
     facilityName: text('FACILITY_NAME', 'Cell Processing Center'),
     migrateOnStart: migrate === 'true',
     logLevel: text('LOG_LEVEL', 'info'),
@@ -221,12 +246,20 @@ export function loadEnvironment(source: Source = process.env): Environment {
     boosterDoseShelfLifeHours: integer('BOOSTER_DOSE_SHELF_LIFE_HOURS', 6, 1, 720),
     storageReviewIntervalMonths: integer('STORAGE_REVIEW_INTERVAL_MONTHS', 12, 1, 120),
     passwordHashMemoryKib: integer('PASSWORD_HASH_MEMORY_KIB', 65536, 1024, 1048576),
+    auth: {
+      maxFailures: integer('AUTH_MAX_FAILURES', 5, 1, 1000),
+      accountMaxFailures: integer('AUTH_ACCOUNT_MAX_FAILURES', 50, 1, 100000),
+      windowMinutes: integer('AUTH_FAILURE_WINDOW_MINUTES', 15, 1, 1440),
+      lockMinutes: integer('AUTH_LOCK_MINUTES', 15, 1, 1440),
+      sourceMaxFailures: integer('AUTH_SOURCE_MAX_FAILURES', 20, 1, 100000),
+    },
     // Background jobs (src/jobs); documented at the end of .env.example.
     jobs: {
       readinessSweepSeconds: integer('JOBS_READINESS_SWEEP_SECONDS', 60, 1, 86400),
       storageReviewSweepSeconds: integer('JOBS_STORAGE_REVIEW_SWEEP_SECONDS', 3600, 1, 86400),
       expirySweepSeconds: integer('JOBS_EXPIRY_SWEEP_SECONDS', 3600, 1, 86400),
       environmentSweepSeconds: integer('JOBS_ENVIRONMENT_SWEEP_SECONDS', 3600, 1, 86400),
+      vigilanceSweepSeconds: integer('JOBS_VIGILANCE_SWEEP_SECONDS', 3600, 1, 86400),
       outboxPollMs: integer('JOBS_OUTBOX_POLL_MS', 2000, 50, 60000),
       outboxBatchSize: integer('JOBS_OUTBOX_BATCH_SIZE', 200, 1, 5000),
       concurrency: integer('JOBS_CONCURRENCY', 4, 1, 100),

@@ -7,8 +7,9 @@
 #
 # Needs curl, jq and GNU date (times are back-dated, as paper records may be). Each run creates its own
 # clinic and staff (a suffix of its own), so it can run again and again against the same database. It writes
-# the growth chart to $OUT_DIR/growth.svg, the batch record and the dose's certificate to
-# $OUT_DIR/batch-record.pdf and $OUT_DIR/certificate.pdf (default: the current folder).
+# the growth chart to $OUT_DIR/growth.svg, the dose's label to $OUT_DIR/dose-label.pdf, and the batch record
+# and the dose's certificate to $OUT_DIR/batch-record.pdf and $OUT_DIR/certificate.pdf (default: the current
+# folder).
 set -euo pipefail
 
 BASE=${BASE:-http://localhost:3000/api/v1}
@@ -102,9 +103,15 @@ post "/batches/$BATCH_ID/release" "$QA" '{"decision":"RELEASE","password":"qa-pa
 DOSE=$(post "/batches/$BATCH_ID/doses" "$TECH" "{\"cells\":50000000,\"volumeMl\":5,\"formulatedAt\":\"$(ago '30 minutes')\"}")
 DOSE_ID=$(jq -er .id <<<"$DOSE")
 DOSE_LABEL=$(jq -er .label <<<"$DOSE")
-post "/doses/$DOSE_ID/dispatch" "$TECH" "{\"dispatchedAt\":\"$(ago '20 minutes')\"}" >/dev/null
-post "/doses/$DOSE_ID/receipt" "$DOC" "{\"receivedAt\":\"$(ago '5 minutes')\",\"temperatureC\":5,\"intact\":true}" >/dev/null
-post "/doses/$DOSE_ID/administration" "$DOC" "{\"administeredAt\":\"$(ago '1 minute')\",\"site\":\"LEFT_KNEE\",\"patientCode\":\"$DONOR_CODE\",\"doseLabel\":\"$DOSE_LABEL\"}" | jq -c '{label: .label, status}'
+# The syringe gets its label (PDF for an office printer; /zpl for a thermal one); every hand-off scans it.
+LABELS=$(post /labels "$TECH" "{\"subjectType\":\"DOSE\",\"subjectId\":\"$DOSE_ID\"}")
+jq -c '{serials, reprint}' <<<"$LABELS"
+get "/labels/$(jq -er .id <<<"$LABELS")/pdf" "$TECH" >"$OUT_DIR/dose-label.pdf"
+echo "dose label: $OUT_DIR/dose-label.pdf"
+post "/doses/$DOSE_ID/dispatch" "$TECH" "{\"dispatchedAt\":\"$(ago '20 minutes')\",\"scan\":\"$DOSE_LABEL\"}" >/dev/null
+post "/doses/$DOSE_ID/receipt" "$DOC" "{\"receivedAt\":\"$(ago '5 minutes')\",\"temperatureC\":5,\"intact\":true,\"scan\":\"$DOSE_LABEL\"}" >/dev/null
+post "/doses/$DOSE_ID/administration" "$DOC" "{\"administeredAt\":\"$(ago '1 minute')\",\"site\":\"LEFT_KNEE\",\"patientCode\":\"$DONOR_CODE\",\"doseLabel\":\"$DOSE_LABEL\",\"scan\":\"$DOSE_LABEL\"}" | jq -c '{label: .label, status}'
+get "/doses/$DOSE_ID/custody" "$DOC" | jq -c '[.events[] | {kind, scanVerified}]'
 
 # The whole record: lineage, the growth chart, and the batch's audit trail.
 get "/batches/$BATCH_ID/lineage" "$DOC" | jq -c '{donor: .donor.code, doses: [.doses[].label]}'

@@ -21,11 +21,13 @@ import { FlagsModule } from './flags/flags.module';
 import { HarvestsModule } from './harvests/harvests.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
+import { LabelsModule } from './labels/labels.module';
 import { MaterialsModule } from './materials/materials.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { QualityModule } from './quality/quality.module';
 import { ReadModelModule } from './read-model/read-model.module';
 import { RecordsModule } from './records/records.module';
+import { VigilanceModule } from './vigilance/vigilance.module';
 
 @Module({
   imports: [
@@ -68,6 +70,8 @@ import { RecordsModule } from './records/records.module';
     DosesModule,
     BankModule,
     EnvironmentModule,
+    LabelsModule,
+    VigilanceModule,
     ReadModelModule,
     RecordsModule,
     // Flags and background jobs; JobsModule starts workers, relay and schedulers only when APP_ROLE is worker or all.

@@ -5,7 +5,9 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { Clock } from './common/clock/clock';
 import { ErrorResponseDto } from './common/http/error-response.dto';
+import { DepthLimitedFastifyAdapter } from './common/http/json-body';
 import { finishDocument } from './common/openapi/finish-document';
 import { DERIVED_OPERATION_ID } from './common/openapi/operation-ids';
 import { createValidationPipe } from './common/validation/validation';
@@ -33,7 +35,7 @@ export async function createHttpApp(): Promise<NestFastifyApplication> {
 }
 
 export function createFastifyAdapter(): FastifyAdapter {
-  return new FastifyAdapter({
+  return new DepthLimitedFastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: true,
     // One id per request: a proxy's X-Request-Id when it looks sane, else a new UUID. It is on every log line
@@ -51,7 +53,7 @@ export function configureHttpApp(app: NestFastifyApplication): void {
       { path: 'metrics', method: RequestMethod.GET },
     ],
   });
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(createValidationPipe(app.get(Clock)));
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();

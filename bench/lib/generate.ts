@@ -87,7 +87,14 @@ export async function generate(
       timings.push(
         // The audit chain first: it is the longest chain of steps (plan, then the inserts), the rest fills around it.
         ...(await runSteps(
-          readSteps(['60-audit.sql', '30-history.sql', '40-bank.sql', '50-materials.sql', '70-readings.sql']),
+          readSteps([
+            '60-audit.sql',
+            '30-history.sql',
+            '40-bank.sql',
+            '50-materials.sql',
+            '70-readings.sql',
+            '80-vigilance.sql',
+          ]),
           clients,
           log,
         )),

@@ -11,11 +11,22 @@ import { UsersRepository } from './users.repository';
 
 export interface AccessTokenClaims {
   sub: string;
+  /** When it was issued, in milliseconds (the standard `iat` has whole seconds only). */
+  iatMs?: number;
+  iat?: number;
+}
+
+/** Issued before the user's tokens were revoked (password change, unlock, logout)? */
+export function isRevoked(claims: AccessTokenClaims, tokensValidAfter: Date | null): boolean {
+  if (!tokensValidAfter) return false;
+  const issuedMs = typeof claims.iatMs === 'number' ? claims.iatMs : (claims.iat ?? 0) * 1000;
+  return issuedMs <= tokensValidAfter.getTime();
 }
 
 /**
  * Authentication (401) then role (403), before validation and lookups, for every route. The user is read
- * from the database on each request, so deactivating someone stops their tokens at once.
+ * from the database on each request, so deactivating someone, or revoking their tokens, stops them at once
+ * in every process.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -52,7 +63,8 @@ export class AuthGuard implements CanActivate {
       typeof claims.sub === 'string' && /^[0-9a-f-]{36}$/i.test(claims.sub)
         ? await this.users.findById(claims.sub)
         : null;
-    if (!user || !user.active) throw unauthenticated('The token is invalid or the user is deactivated');
+    if (!user || !user.active || isRevoked(claims, user.tokensValidAfter))
+      throw unauthenticated('The token is invalid, revoked or the user is deactivated');
     return { id: user.id, email: user.email, name: user.name, role: user.role, clinicId: user.clinicId };
   }
 }

@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/canonical';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
-import { SYSTEM_ACTOR } from '../common/transaction/actor';
 import { actorOf, AuthUser } from '../common/transaction/auth-user';
 import { validationFailed } from '../common/validation/validation';
+import { sourceOfUser } from './domain/auth-source';
 import { CredentialsService } from './credentials.service';
 import { UserRow, UsersRepository } from './users.repository';
 
@@ -56,7 +56,16 @@ export class SignatureService {
     const signer = await this.users.findById(user.id);
     if (!signer || !signer.active)
       throw new DomainError(ErrorCode.UNAUTHENTICATED, 'The signer is deactivated');
-    if (!(await this.credentials.checkPassword(signer, request.password, 'SIGNATURE', actorOf(user)))) {
+    const right = await this.credentials.check({
+      email: signer.email,
+      user: signer,
+      knownUserId: signer.id,
+      password: request.password,
+      kind: 'SIGNATURE',
+      source: sourceOfUser(user),
+      actor: actorOf(user),
+    });
+    if (!right) {
       throw new DomainError(ErrorCode.SIGNATURE_INVALID, 'The password does not match the signer');
     }
     return {
@@ -71,19 +80,28 @@ export class SignatureService {
 
   /**
    * Authenticates a second person on the spot (a thaw witness signs with their own password). Answers the
-   * witness's row, or null for an unknown email, a deactivated account or a wrong password; a wrong password
-   * counts as a failed signature of that account. A locked account is 429 RATE_LIMITED.
+   * witness's row, or null for an unknown email, a deactivated account or a wrong password, all alike (the
+   * same work, the same count); a failure counts against that e-mail for the user who asked, so a user can
+   * lock a colleague out of being their own witness only. Refused while locked: 429 RATE_LIMITED.
    *
-   * @param requestedBy the signed-in user who asked for the witness, recorded as the actor of a failure
+   * @param requestedBy the signed-in user who asked for the witness: the source and actor of a failure
    */
   async authenticateOtherPerson(
     email: string,
     password: string,
-    requestedBy?: AuthUser,
+    requestedBy: AuthUser,
   ): Promise<UserRow | null> {
-    const witness = await this.users.findByEmail(email);
-    if (!witness || !witness.active) return null;
-    const actor = requestedBy ? actorOf(requestedBy) : SYSTEM_ACTOR;
-    return (await this.credentials.checkPassword(witness, password, 'SIGNATURE', actor)) ? witness : null;
+    const found = await this.users.findByEmail(email);
+    const witness = found?.active ? found : null;
+    const right = await this.credentials.check({
+      email,
+      user: witness,
+      knownUserId: found?.id ?? null,
+      password,
+      kind: 'SIGNATURE',
+      source: sourceOfUser(requestedBy),
+      actor: actorOf(requestedBy),
+    });
+    return right ? witness : null;
   }
 }

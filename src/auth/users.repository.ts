@@ -12,7 +12,10 @@ export interface UserRow {
   clinicId: string | null;
   active: boolean;
   passwordHash: string;
+  /** The end of the account's latest sign-in lock (for any source), past or running; src/auth/auth-lock.entity.ts. */
   lockedUntil: Date | null;
+  /** Tokens issued before this moment are refused (password change, unlock, logout); null: none revoked. */
+  tokensValidAfter: Date | null;
   createdAt: Date;
 }
 
@@ -39,7 +42,8 @@ export interface UserChanges {
 }
 
 export const USER_COLUMNS = `id, email, name, role, clinic_id AS "clinicId", active, password_hash AS "passwordHash",
-  locked_until AS "lockedUntil", created_at AS "createdAt"`;
+  (SELECT max(l.locked_until) FROM auth_locks l WHERE l.account = lower(users.email)) AS "lockedUntil",
+  tokens_valid_after AS "tokensValidAfter", created_at AS "createdAt"`;
 
 const CURSOR_AT = CREATED_AT_CURSOR_SQL;
 
@@ -116,8 +120,12 @@ export class UsersRepository {
     ]);
   }
 
-  async setLockedUntil(id: string, lockedUntil: Date, manager: EntityManager): Promise<void> {
-    await manager.query('UPDATE users SET locked_until = $2 WHERE id = $1', [id, lockedUntil]);
+  /** Refuses every token issued before `at` (src/auth/auth.guard.ts compares each token's issue time). */
+  async revokeTokens(id: string, at: Date, manager: EntityManager): Promise<void> {
+    await manager.query(
+      'UPDATE users SET tokens_valid_after = GREATEST(tokens_valid_after, $2) WHERE id = $1',
+      [id, at],
+    );
   }
 
   /**

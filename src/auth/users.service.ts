@@ -26,6 +26,7 @@ function auditedUser(row: UserRow): Omit<UserRow, 'passwordHash'> {
     clinicId: row.clinicId,
     active: row.active,
     lockedUntil: row.lockedUntil,
+    tokensValidAfter: row.tokensValidAfter,
     createdAt: row.createdAt,
   };
 }

@@ -1,3 +1,4 @@
+import { ScanVerificationModule } from '../labels/scan-verification.module';
 import { Module } from '@nestjs/common';
 import { BatchesModule } from '../batches/batches.module';
 import { registerConstraintCode } from '../common/errors/constraint-codes';
@@ -52,7 +53,7 @@ registerConstraintCode('boosters_dose_once', ErrorCode.INVALID_TRANSITION);
  * through VialRecordsModule (no imports, so batches and materials can use it without a cycle).
  */
 @Module({
-  imports: [DonorsModule, BatchesModule, DosesModule, MaterialsModule],
+  imports: [DonorsModule, BatchesModule, DosesModule, MaterialsModule, ScanVerificationModule],
   controllers: [
     StorageUnitsController,
     CryopreservationController,

@@ -211,20 +211,7 @@ export class BoostersService {
 
   /** A vial on hold (an excursion, an investigation) stays in the tank until its holds are released. */
   private async assertNotHeld(vials: readonly VialRow[], tx: TransactionContext): Promise<void> {
-    const holds = await this.holds.heldOf(
-      vials.map((vial) => vial.id),
-      tx.manager,
-    );
-    if (holds.length === 0) return;
-    const labels = new Map(vials.map((vial) => [vial.id, vial.label]));
-    throw notAvailable('Vials on hold cannot be reserved until their holds are released', {
-      holds: holds.map((hold) => ({
-        vial: labels.get(hold.vialId),
-        source: { type: hold.sourceType, id: hold.sourceId },
-        reason: hold.reason,
-        placedAt: hold.placedAt,
-      })),
-    });
+    await this.holds.assertNotHeld(vials, 'reserved', tx.manager);
   }
 
   private async reserve(tx: TransactionContext, vials: readonly VialRow[], boosterId: string): Promise<void> {

@@ -47,7 +47,7 @@ export class CryopreservationController {
   )
   @ApiUnprocessableEntityResponse(
     errorResponse(
-      'No banking consent in force (CONSENT_MISSING); a box not in a liquid-nitrogen TANK or of the other biohazard class (STORAGE_UNSUITABLE); more cells than are left (INSUFFICIENT_CELLS); an expired material lot (LOT_EXPIRED)',
+      'No banking consent in force (CONSENT_MISSING); a box not in a liquid-nitrogen TANK or of the other biohazard class (STORAGE_UNSUITABLE); more cells than are left (INSUFFICIENT_CELLS); an expired material lot (LOT_EXPIRED); a vial scan naming neither the batch nor the label that vial gets (IDENTITY_MISMATCH, recorded); no scan while SCAN_REQUIRED=true (SCAN_REQUIRED)',
     ),
   )
   cryopreserve(

@@ -21,6 +21,7 @@ import { vialSummary } from './dto/vial-view.dto';
 import { ReviewScheduler } from './review-scheduler.service';
 import { Box, VialPlacement } from './vial-placement.service';
 import { NewVial, VialsRepository } from './vials.repository';
+import { ScanVerifier } from '../labels/scan-verifier.service';
 
 /**
  * Cryopreservation: surplus cells of a batch frozen into vials in tank positions (docs/domain.md, rules 1, 2, 6, 9, 13).
@@ -38,6 +39,7 @@ export class CryopreservationService {
     private readonly vials: VialsRepository,
     private readonly freezings: CryopreservationsRepository,
     private readonly events: EventBus,
+    private readonly scans: ScanVerifier,
   ) {}
 
   /**
@@ -61,159 +63,173 @@ export class CryopreservationService {
     const twice = positionsNamedTwice(requested);
     if (twice.length > 0) throw validationFailed(twice);
 
-    return this.transactions.run(actorOf(user), async (tx) => {
-      const batch = await this.batches.lockForAction(tx, user, batchId, BatchAction.CRYOPRESERVE);
-      const harvestedAt = await this.freezings.finalHarvestAt(batchId, tx.manager);
-      if (harvestedAt !== null && frozenAt.getTime() < harvestedAt.getTime()) {
-        throw validationFailed([
-          { field: 'frozenAt', errors: ['frozenAt must not be before the final harvest'] },
-        ]);
-      }
-      const boxes = await this.placement.boxesFor(requested, tx.manager);
-      await this.placement.assertFree(requested, tx.manager);
-      // FOR SHARE on the donor: a consent being withdrawn right now either comes first (and this is refused)
-      // or waits for these vials, then makes them due at once.
-      const consent = await this.donors.requireBankingConsent(tx, batch.donorId, frozenAt);
-      this.placement.assertSuitable(boxes.values(), batch.biohazard);
+    const run = () =>
+      this.transactions.run(actorOf(user), async (tx) => {
+        const batch = await this.batches.lockForAction(tx, user, batchId, BatchAction.CRYOPRESERVE);
+        const harvestedAt = await this.freezings.finalHarvestAt(batchId, tx.manager);
+        if (harvestedAt !== null && frozenAt.getTime() < harvestedAt.getTime()) {
+          throw validationFailed([
+            { field: 'frozenAt', errors: ['frozenAt must not be before the final harvest'] },
+          ]);
+        }
+        const boxes = await this.placement.boxesFor(requested, tx.manager);
+        await this.placement.assertFree(requested, tx.manager);
+        // FOR SHARE on the donor: a consent being withdrawn right now either comes first (and this is refused)
+        // or waits for these vials, then makes them due at once.
+        const consent = await this.donors.requireBankingConsent(tx, batch.donorId, frozenAt);
+        this.placement.assertSuitable(boxes.values(), batch.biohazard);
 
-      const totalCells = dto.vials.reduce((sum, vial) => sum + vial.cells, 0);
-      const remaining = (batch.viableCellsYielded ?? 0) - batch.cellsDrawn;
-      if (totalCells > remaining) {
-        throw new DomainError(
-          ErrorCode.INSUFFICIENT_CELLS,
-          `Only ${remaining} viable cells are left in this batch`,
-          {
-            requested: totalCells,
-            remaining,
-          },
-        );
-      }
-      const cryopreservationId = randomUUID();
-      const materialLots = await this.materials.recordUsage(tx, {
-        lotIds: dto.materialLotIds ?? [],
-        batchId,
-        eventType: 'CRYOPRESERVATION',
-        eventId: cryopreservationId,
-        usedAt: frozenAt,
-      });
-
-      await this.scheduler.lockDonor(tx, batch.donorId);
-      const dueAt = this.scheduler.dueAt(frozenAt, consent, tx.now);
-      await this.freezings.insert(
-        {
-          id: cryopreservationId,
+        const totalCells = dto.vials.reduce((sum, vial) => sum + vial.cells, 0);
+        const remaining = (batch.viableCellsYielded ?? 0) - batch.cellsDrawn;
+        if (totalCells > remaining) {
+          throw new DomainError(
+            ErrorCode.INSUFFICIENT_CELLS,
+            `Only ${remaining} viable cells are left in this batch`,
+            {
+              requested: totalCells,
+              remaining,
+            },
+          );
+        }
+        const cryopreservationId = randomUUID();
+        const materialLots = await this.materials.recordUsage(tx, {
+          lotIds: dto.materialLotIds ?? [],
           batchId,
-          frozenAt,
-          medium: dto.medium,
-          dmsoPct: dto.dmsoPct ?? null,
-          vialCount: dto.vials.length,
-          totalCells,
-          recordedBy: user.id,
-          recordedAt: tx.now,
-        },
-        tx.manager,
-      );
-      await this.freezings.drawCells(batchId, totalCells, tx.now, tx.manager);
-      const firstOrdinal = await this.vials.nextOrdinal(batchId, tx.manager);
-      const vials: NewVial[] = dto.vials.map((vial, i) => ({
-        id: randomUUID(),
-        label: vialLabel(batch.din, firstOrdinal + i),
-        batchId,
-        ordinal: firstOrdinal + i,
-        donorId: batch.donorId,
-        clinicId: batch.clinicId,
-        cryopreservationId,
-        cells: vial.cells,
-        box: boxes.get(vial.boxId) as Box,
-        row: vial.row,
-        col: vial.col,
-        frozenAt,
-        nextReviewAt: dueAt,
-        createdBy: user.id,
-        createdAt: tx.now,
-      }));
-      await this.vials.insertMany(vials, tx.manager);
-      await this.vials.insertEvents(
-        vials.map((vial) => ({
-          vialId: vial.id,
-          event: 'FROZEN' as const,
-          at: frozenAt,
-          recordedAt: tx.now,
-          actorId: user.id,
-          actorRole: user.role,
-          fromStatus: null,
-          toStatus: VialStatus.STORED,
-          from: null,
-          to: { boxId: vial.box.id, row: vial.row, col: vial.col },
-          reason: null,
-          details: { cryopreservationId, cells: vial.cells, nextReviewAt: dueAt },
-        })),
-        tx.manager,
-      );
-      const reviewOf = await this.scheduler.place(
-        tx,
-        { id: batch.donorId, clinicId: batch.clinicId },
-        vials.map((vial) => ({
-          vial: {
-            id: vial.id,
-            label: vial.label,
-            status: VialStatus.STORED,
-            reviewId: null,
-            nextReviewAt: null,
-          },
-          dueAt,
-        })),
-        { reason: `cryopreservation of batch ${batch.din}`, recordInHistory: false },
-      );
+          eventType: 'CRYOPRESERVATION',
+          eventId: cryopreservationId,
+          usedAt: frozenAt,
+        });
 
-      const frozen = vials.map((vial) =>
-        vialSummary({ ...vial, status: VialStatus.STORED, boxId: vial.box.id, nextReviewAt: dueAt }),
-      );
-      tx.audit({
-        action: 'batch.cryopreserved',
-        entityType: 'batch',
-        entityId: batchId,
-        before: { cellsDrawn: batch.cellsDrawn },
-        after: {
-          cryopreservationId,
-          frozenAt,
-          medium: dto.medium,
-          dmsoPct: dto.dmsoPct ?? null,
-          materialLots,
-          cellsDrawn: batch.cellsDrawn + totalCells,
-          vials: frozen.map((vial) => ({ ...vial, boxPath: boxes.get(vial.boxId as string)?.path })),
-        },
-      });
-      for (const vial of vials) {
-        tx.audit({
-          action: 'vial.frozen',
-          entityType: 'vial',
-          entityId: vial.id,
-          before: null,
-          after: {
-            label: vial.label,
+        await this.scheduler.lockDonor(tx, batch.donorId);
+        const dueAt = this.scheduler.dueAt(frozenAt, consent, tx.now);
+        await this.freezings.insert(
+          {
+            id: cryopreservationId,
             batchId,
-            status: VialStatus.STORED,
-            cells: vial.cells,
-            position: { boxId: vial.box.id, row: vial.row, col: vial.col },
             frozenAt,
-            nextReviewAt: dueAt,
-            reviewId: reviewOf.get(vial.id),
+            medium: dto.medium,
+            dmsoPct: dto.dmsoPct ?? null,
+            vialCount: dto.vials.length,
+            totalCells,
+            recordedBy: user.id,
+            recordedAt: tx.now,
+          },
+          tx.manager,
+        );
+        await this.freezings.drawCells(batchId, totalCells, tx.now, tx.manager);
+        const firstOrdinal = await this.vials.nextOrdinal(batchId, tx.manager);
+        const vials: NewVial[] = dto.vials.map((vial, i) => ({
+          id: randomUUID(),
+          label: vialLabel(batch.din, firstOrdinal + i),
+          batchId,
+          ordinal: firstOrdinal + i,
+          donorId: batch.donorId,
+          clinicId: batch.clinicId,
+          cryopreservationId,
+          cells: vial.cells,
+          box: boxes.get(vial.boxId) as Box,
+          row: vial.row,
+          col: vial.col,
+          frozenAt,
+          nextReviewAt: dueAt,
+          createdBy: user.id,
+          createdAt: tx.now,
+        }));
+        // Each tube is scanned before it goes in: the batch's label or DIN, or the label the vial will carry.
+        const batchItem = { subjectType: 'BATCH' as const, subjectId: batchId, itemLabel: batch.din };
+        for (const [i, vial] of vials.entries()) {
+          const subject = { subjectType: 'VIAL' as const, subjectId: vial.id, itemLabel: vial.label };
+          await this.scans.checkHandOff(tx, user, {
+            handOff: 'CRYOPRESERVE',
+            subject,
+            accepted: [subject, batchItem],
+            failureSubject: batchItem,
+            scan: dto.vials[i].scan,
+          });
+        }
+        await this.vials.insertMany(vials, tx.manager);
+        await this.vials.insertEvents(
+          vials.map((vial) => ({
+            vialId: vial.id,
+            event: 'FROZEN' as const,
+            at: frozenAt,
+            recordedAt: tx.now,
+            actorId: user.id,
+            actorRole: user.role,
+            fromStatus: null,
+            toStatus: VialStatus.STORED,
+            from: null,
+            to: { boxId: vial.box.id, row: vial.row, col: vial.col },
+            reason: null,
+            details: { cryopreservationId, cells: vial.cells, nextReviewAt: dueAt },
+          })),
+          tx.manager,
+        );
+        const reviewOf = await this.scheduler.place(
+          tx,
+          { id: batch.donorId, clinicId: batch.clinicId },
+          vials.map((vial) => ({
+            vial: {
+              id: vial.id,
+              label: vial.label,
+              status: VialStatus.STORED,
+              reviewId: null,
+              nextReviewAt: null,
+            },
+            dueAt,
+          })),
+          { reason: `cryopreservation of batch ${batch.din}`, recordInHistory: false },
+        );
+
+        const frozen = vials.map((vial) =>
+          vialSummary({ ...vial, status: VialStatus.STORED, boxId: vial.box.id, nextReviewAt: dueAt }),
+        );
+        tx.audit({
+          action: 'batch.cryopreserved',
+          entityType: 'batch',
+          entityId: batchId,
+          before: { cellsDrawn: batch.cellsDrawn },
+          after: {
+            cryopreservationId,
+            frozenAt,
+            medium: dto.medium,
+            dmsoPct: dto.dmsoPct ?? null,
+            materialLots,
+            cellsDrawn: batch.cellsDrawn + totalCells,
+            vials: frozen.map((vial) => ({ ...vial, boxPath: boxes.get(vial.boxId as string)?.path })),
           },
         });
-      }
-      await this.events.publish(
-        tx,
-        new CellsCryopreserved(batchId, cryopreservationId, frozenAt, dto.equipmentIds ?? []),
-      );
-      tx.emit({
-        type: DomainEvent.VIALS_FROZEN,
-        subjectType: 'batch',
-        subjectId: batchId,
-        payload: { cryopreservationId, donorId: batch.donorId, vialIds: vials.map((vial) => vial.id) },
+        for (const vial of vials) {
+          tx.audit({
+            action: 'vial.frozen',
+            entityType: 'vial',
+            entityId: vial.id,
+            before: null,
+            after: {
+              label: vial.label,
+              batchId,
+              status: VialStatus.STORED,
+              cells: vial.cells,
+              position: { boxId: vial.box.id, row: vial.row, col: vial.col },
+              frozenAt,
+              nextReviewAt: dueAt,
+              reviewId: reviewOf.get(vial.id),
+            },
+          });
+        }
+        await this.events.publish(
+          tx,
+          new CellsCryopreserved(batchId, cryopreservationId, frozenAt, dto.equipmentIds ?? []),
+        );
+        tx.emit({
+          type: DomainEvent.VIALS_FROZEN,
+          subjectType: 'batch',
+          subjectId: batchId,
+          payload: { cryopreservationId, donorId: batch.donorId, vialIds: vials.map((vial) => vial.id) },
+        });
+        return { cryopreservationId, batchId, cellsDrawn: totalCells, vials: frozen };
       });
-      return { cryopreservationId, batchId, cellsDrawn: totalCells, vials: frozen };
-    });
+    return this.scans.recordingMismatch(user, run);
   }
 }
 

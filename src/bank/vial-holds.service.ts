@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-code';
 import { TransactionContext } from '../common/transaction/transactions.service';
 import { VialHoldEntity } from './vial-hold.entity';
 import { HoldSource, VialHoldRecord, VialHoldsRepository } from './vial-holds.repository';
@@ -60,6 +62,35 @@ export class VialHolds {
   /** The open holds on these vials, for a check (a reservation) or a view. */
   heldOf(vialIds: readonly string[], manager?: EntityManager): Promise<VialHoldEntity[]> {
     return vialIds.length === 0 ? Promise.resolve([]) : this.holds.openOf(vialIds, manager);
+  }
+
+  /**
+   * A held vial stays in the tank: neither reserved for a booster nor thawed (422 VIAL_NOT_AVAILABLE, naming each
+   * hold). Call it with the vials locked, so a hold placed meanwhile (it locks them FOR SHARE) is seen.
+   */
+  async assertNotHeld(
+    vials: readonly { id: string; label: string }[],
+    action: string,
+    manager: EntityManager,
+  ): Promise<void> {
+    const holds = await this.heldOf(
+      vials.map((vial) => vial.id),
+      manager,
+    );
+    if (holds.length === 0) return;
+    const labels = new Map(vials.map((vial) => [vial.id, vial.label]));
+    throw new DomainError(
+      ErrorCode.VIAL_NOT_AVAILABLE,
+      `Vials on hold cannot be ${action} until their holds are released`,
+      {
+        holds: holds.map((hold) => ({
+          vial: labels.get(hold.vialId),
+          source: { type: hold.sourceType, id: hold.sourceId },
+          reason: hold.reason,
+          placedAt: hold.placedAt,
+        })),
+      },
+    );
   }
 
   /** Every hold a source placed, released or not, with each vial's label and status. */

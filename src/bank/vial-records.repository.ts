@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { VialStatus } from './domain/vial-state-machine';
 
 export interface BatchVialRow {
   id: string;
   batchId: string;
   label: string;
-  status: string;
+  status: VialStatus;
   cells: number;
   boxId: string;
   boxPath: string;

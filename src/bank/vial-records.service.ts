@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { BatchVialRow, VialRecordsRepository } from './vial-records.repository';
+import { isLive, VialStatus } from './domain/vial-state-machine';
 
 /** A banked vial as a batch's lineage or a lot's recall list shows it. */
 export interface BatchVialRecord {
   id: string;
   label: string;
-  status: string;
+  status: VialStatus;
   cells: number;
   /** Where it stands, or stood last before it was thawed or discarded. */
   position: { boxId: string; boxPath: string; row: number; col: number };
@@ -54,7 +55,7 @@ function vialRecord(row: BatchVialRow): BatchVialRecord {
     status: row.status,
     cells: row.cells,
     position: { boxId: row.boxId, boxPath: row.boxPath, row: row.row, col: row.col },
-    inTank: row.status === 'STORED' || row.status === 'RESERVED',
+    inTank: isLive(row.status),
     frozenAt: row.frozenAt,
     thawedAt: row.thawedAt,
     postThawViabilityPct: row.postThawViabilityPct,

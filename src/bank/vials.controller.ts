@@ -78,7 +78,7 @@ export class VialsController {
   )
   @ApiUnprocessableEntityResponse(
     errorResponse(
-      'The box is in a -80 C FREEZER, or its tank is of the other biohazard class (STORAGE_UNSUITABLE)',
+      'The box is in a -80 C FREEZER, or its tank is of the other biohazard class (STORAGE_UNSUITABLE); the scan names another item (IDENTITY_MISMATCH, recorded); no scan while SCAN_REQUIRED=true (SCAN_REQUIRED)',
     ),
   )
   move(
@@ -109,7 +109,7 @@ export class VialsController {
   @ApiConflictResponse(errorResponse('The vial is not RESERVED (INVALID_TRANSITION)'))
   @ApiUnprocessableEntityResponse(
     errorResponse(
-      'The thawer named themself (SAME_PERSON); the witness is unknown, deactivated, not technician or qa, or gave a wrong password (WITNESS_REQUIRED)',
+      'The thawer named themself (SAME_PERSON); the witness is unknown, deactivated, not technician or qa, or gave a wrong password (WITNESS_REQUIRED); the scan names another item (IDENTITY_MISMATCH, recorded); no scan while SCAN_REQUIRED=true (SCAN_REQUIRED)',
     ),
   )
   @ApiTooManyRequestsResponse(

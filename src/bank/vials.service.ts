@@ -15,8 +15,10 @@ import { ListVialsQuery } from './dto/list-vials.query';
 import { DiscardVialDto, MoveVialDto, ThawVialDto } from './dto/vial-commands.dto';
 import { vialView, VialViewDto } from './dto/vial-view.dto';
 import { ReviewScheduler } from './review-scheduler.service';
+import { VialHolds } from './vial-holds.service';
 import { Box, VialPlacement } from './vial-placement.service';
 import { VialEventRow, VialRow, VialsRepository } from './vials.repository';
+import { ScanVerifier } from '../labels/scan-verifier.service';
 
 /** Who may witness a thaw: CPC staff who handle cells (docs/domain.md, rule 8). */
 const WITNESS_ROLES: ReadonlySet<string> = new Set(['technician', 'qa']);
@@ -36,6 +38,8 @@ export class VialsService {
     private readonly users: UsersRepository,
     private readonly signatures: SignatureService,
     private readonly transactions: Transactions,
+    private readonly scans: ScanVerifier,
+    private readonly holds: VialHolds,
   ) {}
 
   // ---------------------------------------------------------------- reads
@@ -73,44 +77,47 @@ export class VialsService {
 
   /** Checks, in order: vial 404, state 409, position 400/404/409, storage 422 STORAGE_UNSUITABLE. */
   async move(user: AuthUser, vialId: string, dto: MoveVialDto): Promise<VialViewDto> {
-    await this.transactions.run(actorOf(user), async (tx) => {
-      const vial = await this.lockVisible(tx, user, vialId);
-      transitionVial(vial.status, VialAction.MOVE);
-      const target = { boxId: dto.boxId, row: dto.row, col: dto.col };
-      const boxes = await this.placement.boxesFor([{ ...target, field: 'boxId' }], tx.manager);
-      await this.placement.assertFree([target], tx.manager);
-      const box = boxes.get(dto.boxId) as Box;
-      this.placement.assertSuitable([box], vial.batchBiohazard);
-      await this.vials.move(vial.id, box, dto.row, dto.col, tx.now, tx.manager);
-      const from = { boxId: vial.boxId, row: vial.row, col: vial.col };
-      await this.vials.insertEvents(
-        [
-          {
-            vialId: vial.id,
-            event: 'MOVED',
-            at: tx.now,
-            recordedAt: tx.now,
-            actorId: user.id,
-            actorRole: user.role,
-            fromStatus: vial.status,
-            toStatus: vial.status,
-            from,
-            to: target,
-            reason: dto.reason,
-            details: { fromBoxPath: vial.boxPath, toBoxPath: box.path },
-          },
-        ],
-        tx.manager,
-      );
-      tx.audit({
-        action: 'vial.moved',
-        entityType: 'vial',
-        entityId: vial.id,
-        before: { label: vial.label, status: vial.status, position: from },
-        after: { label: vial.label, status: vial.status, position: target },
-        reason: dto.reason,
+    const run = () =>
+      this.transactions.run(actorOf(user), async (tx) => {
+        const vial = await this.lockVisible(tx, user, vialId);
+        transitionVial(vial.status, VialAction.MOVE);
+        await this.checkScan(tx, user, 'VIAL_MOVE', vial, dto.scan);
+        const target = { boxId: dto.boxId, row: dto.row, col: dto.col };
+        const boxes = await this.placement.boxesFor([{ ...target, field: 'boxId' }], tx.manager);
+        await this.placement.assertFree([target], tx.manager);
+        const box = boxes.get(dto.boxId) as Box;
+        this.placement.assertSuitable([box], vial.batchBiohazard);
+        await this.vials.move(vial.id, box, dto.row, dto.col, tx.now, tx.manager);
+        const from = { boxId: vial.boxId, row: vial.row, col: vial.col };
+        await this.vials.insertEvents(
+          [
+            {
+              vialId: vial.id,
+              event: 'MOVED',
+              at: tx.now,
+              recordedAt: tx.now,
+              actorId: user.id,
+              actorRole: user.role,
+              fromStatus: vial.status,
+              toStatus: vial.status,
+              from,
+              to: target,
+              reason: dto.reason,
+              details: { fromBoxPath: vial.boxPath, toBoxPath: box.path },
+            },
+          ],
+          tx.manager,
+        );
+        tx.audit({
+          action: 'vial.moved',
+          entityType: 'vial',
+          entityId: vial.id,
+          before: { label: vial.label, status: vial.status, position: from },
+          after: { label: vial.label, status: vial.status, position: target },
+          reason: dto.reason,
+        });
       });
-    });
+    await this.scans.recordingMismatch(user, run);
     return this.get(user, vialId);
   }
 
@@ -129,73 +136,90 @@ export class VialsService {
     if (!before || !canSeeClinic(user, before.clinicId)) throw notFound('Vial', vialId);
     transitionVial(before.status, VialAction.THAW);
     const witness = await this.authenticateWitness(user, dto);
-    await this.transactions.run(actorOf(user), async (tx) => {
-      const vial = await this.lockForDonorCommand(tx, user, vialId);
-      const status = transitionVial(vial.status, VialAction.THAW);
-      if (thawedAt.getTime() < vial.frozenAt.getTime()) {
-        throw validationFailed([
-          { field: 'thawedAt', errors: ['thawedAt must not be before the vial was frozen'] },
-        ]);
-      }
-      await this.vials.markThawed(
-        vial.id,
-        {
-          thawedAt,
-          thawedBy: user.id,
-          witnessId: witness.id,
-          postThawViabilityPct: dto.postThawViabilityPct,
-          at: tx.now,
-        },
-        tx.manager,
-      );
-      const position = { boxId: vial.boxId, row: vial.row, col: vial.col };
-      const witnessedBy = { id: witness.id, name: witness.name, role: witness.role };
-      await this.vials.insertEvents(
-        [
+    const run = () =>
+      this.transactions.run(actorOf(user), async (tx) => {
+        const vial = await this.lockForDonorCommand(tx, user, vialId);
+        const status = transitionVial(vial.status, VialAction.THAW);
+        // A hold placed after the reservation (an excursion, a suspected infection) stops the thaw too.
+        await this.holds.assertNotHeld([vial], 'thawed', tx.manager);
+        if (thawedAt.getTime() < vial.frozenAt.getTime()) {
+          throw validationFailed([
+            { field: 'thawedAt', errors: ['thawedAt must not be before the vial was frozen'] },
+          ]);
+        }
+        await this.checkScan(tx, user, 'THAW', vial, dto.scan);
+        await this.vials.markThawed(
+          vial.id,
           {
-            vialId: vial.id,
-            event: 'THAWED',
-            at: thawedAt,
-            recordedAt: tx.now,
-            actorId: user.id,
-            actorRole: user.role,
-            fromStatus: vial.status,
-            toStatus: status,
-            from: position,
-            to: null,
-            reason: null,
-            details: {
-              postThawViabilityPct: dto.postThawViabilityPct,
-              witness: witnessedBy,
-              boosterId: vial.boosterId,
-            },
+            thawedAt,
+            thawedBy: user.id,
+            witnessId: witness.id,
+            postThawViabilityPct: dto.postThawViabilityPct,
+            at: tx.now,
           },
-        ],
-        tx.manager,
-      );
-      tx.audit({
-        action: 'vial.thawed',
-        entityType: 'vial',
-        entityId: vial.id,
-        before: { label: vial.label, status: vial.status, position },
-        after: {
-          label: vial.label,
-          status,
-          thawedAt,
-          postThawViabilityPct: dto.postThawViabilityPct,
-          witness: witnessedBy,
-          boosterId: vial.boosterId,
-          positionFreed: position,
-        },
+          tx.manager,
+        );
+        const position = { boxId: vial.boxId, row: vial.row, col: vial.col };
+        const witnessedBy = { id: witness.id, name: witness.name, role: witness.role };
+        await this.vials.insertEvents(
+          [
+            {
+              vialId: vial.id,
+              event: 'THAWED',
+              at: thawedAt,
+              recordedAt: tx.now,
+              actorId: user.id,
+              actorRole: user.role,
+              fromStatus: vial.status,
+              toStatus: status,
+              from: position,
+              to: null,
+              reason: null,
+              details: {
+                postThawViabilityPct: dto.postThawViabilityPct,
+                witness: witnessedBy,
+                boosterId: vial.boosterId,
+              },
+            },
+          ],
+          tx.manager,
+        );
+        tx.audit({
+          action: 'vial.thawed',
+          entityType: 'vial',
+          entityId: vial.id,
+          before: { label: vial.label, status: vial.status, position },
+          after: {
+            label: vial.label,
+            status,
+            thawedAt,
+            postThawViabilityPct: dto.postThawViabilityPct,
+            witness: witnessedBy,
+            boosterId: vial.boosterId,
+            positionFreed: position,
+          },
+        });
+        await this.scheduler.closeEmptied(
+          tx,
+          vial.donorId,
+          vial.reviewId ? [vial.reviewId] : [],
+          `vial ${vial.label} thawed`,
+        );
       });
-      await this.scheduler.closeEmptied(
-        tx,
-        vial.donorId,
-        vial.reviewId ? [vial.reviewId] : [],
-        `vial ${vial.label} thawed`,
-      );
-    });
+    await this.scans.recordingMismatch(user, run);
     return this.get(user, vialId);
+  }
+
+  /** The hand-off's scan of the vial's label (docs/labels.md): 422 IDENTITY_MISMATCH or SCAN_REQUIRED. */
+  private checkScan(
+    tx: TransactionContext,
+    user: AuthUser,
+    handOff: 'VIAL_MOVE' | 'THAW',
+    vial: VialRow,
+    scan: string | undefined,
+  ): Promise<void> {
+    const subject = { subjectType: 'VIAL' as const, subjectId: vial.id, itemLabel: vial.label };
+    return this.scans.checkHandOff(tx, user, { handOff, subject, scan });
   }
 
   /** QA takes a vial out of the bank for good: STORED or RESERVED -> DISCARDED (409 otherwise); position freed. */
@@ -323,11 +347,18 @@ export class VialsService {
         'The witness of a thaw must be a second person, not the thawer',
       );
     }
-    if (!named || !named.active || !WITNESS_ROLES.has(named.role)) {
-      throw witnessRequired('The witness must be an active technician or qa user');
+    // One answer for an unknown e-mail, a deactivated or unsuitable account and a wrong password, after the
+    // same counted check for all: the answer never tells which e-mails belong to staff.
+    const witness = await this.signatures.authenticateOtherPerson(
+      dto.witnessEmail.trim(),
+      dto.witnessPassword,
+      user,
+    );
+    if (!witness || !WITNESS_ROLES.has(witness.role)) {
+      throw witnessRequired(
+        'The witness must be an active technician or qa user signing with their own password',
+      );
     }
-    const witness = await this.signatures.authenticateOtherPerson(named.email, dto.witnessPassword, user);
-    if (!witness) throw witnessRequired("The witness's password does not match");
     return witness;
   }
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { QcOutcome, QcTest } from '../quality/domain/specification';
 import { BatchStatus } from './domain/batch-state-machine';
+import type { ReceiptDeviation } from '../harvests/domain/receipt-assessment';
 
 /**
  * "Ready for injection" (docs/domain.md, "Growth"), as one SQL predicate over a batch row aliased `batch`, at
@@ -57,7 +58,7 @@ export interface BatchListRow extends BatchSummaryRow {
 }
 
 export interface BatchViewRow extends BatchSummaryRow {
-  receiptDeviations: unknown[];
+  receiptDeviations: ReceiptDeviation[];
   openDeviations: number;
   decision: string | null;
   decisionSignerId: string | null;

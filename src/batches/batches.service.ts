@@ -129,6 +129,11 @@ export class BatchesService {
     return this.views.view(user, batchId);
   }
 
+  /** The batch a DIN (with or without its check character) names; 404 when none, or hidden by clinic scope. */
+  viewByDin(user: AuthUser, din: string): Promise<BatchViewDto> {
+    return this.views.viewByDin(user, din);
+  }
+
   /** The batch row under lock, 404 when missing or of another clinic (for a doctor); for this module's steps. */
   async lockVisible(tx: TransactionContext, user: AuthUser, batchId: string): Promise<BatchRow> {
     const batch = await this.batches.lockById(batchId, tx.manager);

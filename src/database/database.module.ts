@@ -4,6 +4,7 @@ import { appConfig, AppConfig } from '../../config/app.config';
 import { dataSourceOptions } from '../../config/data-source';
 import { Clock } from '../common/clock/clock';
 import { IdempotencyRepository } from '../common/idempotency/idempotency.repository';
+import { RequestTransactions } from '../common/transaction/request-transaction';
 import { Transactions } from '../common/transaction/transactions.service';
 import { ensureDatabaseExists } from './ensure-database';
 import { runMigrations } from './migrate';
@@ -38,7 +39,7 @@ import { runMigrations } from './migrate';
       },
     }),
   ],
-  providers: [Clock, Transactions, IdempotencyRepository],
-  exports: [Clock, Transactions, IdempotencyRepository],
+  providers: [Clock, Transactions, RequestTransactions, IdempotencyRepository],
+  exports: [Clock, Transactions, RequestTransactions, IdempotencyRepository],
 })
 export class DatabaseModule {}

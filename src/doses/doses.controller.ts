@@ -87,6 +87,8 @@ export class DosesController {
     [ErrorCode.VALIDATION_FAILED, 'Invalid body or id, or dispatchedAt before the formulation'],
     DOSE_NOT_FOUND,
     [ErrorCode.INVALID_TRANSITION, 'The dose is not FORMULATED'],
+    [ErrorCode.IDENTITY_MISMATCH, 'The scan names another item (recorded; nothing else changes)'],
+    [ErrorCode.SCAN_REQUIRED, 'No scan while SCAN_REQUIRED=true'],
   )
   dispatch(
     @CurrentUser() user: AuthUser,
@@ -106,10 +108,13 @@ export class DosesController {
       'Not intact: REJECTED (never administered). A temperature outside 2..8 C is accepted and recorded as a deviation on the dose.',
   })
   @ApiOkResponse({ type: DoseViewDto, description: 'status RECEIVED or REJECTED, with `deviations`' })
-  @ApiErrors(ErrorCode.VALIDATION_FAILED, DOSE_NOT_FOUND, [
-    ErrorCode.INVALID_TRANSITION,
-    'The dose is not DISPATCHED',
-  ])
+  @ApiErrors(
+    ErrorCode.VALIDATION_FAILED,
+    DOSE_NOT_FOUND,
+    [ErrorCode.INVALID_TRANSITION, 'The dose is not DISPATCHED'],
+    [ErrorCode.IDENTITY_MISMATCH, 'The scan names another item (recorded; nothing else changes)'],
+    [ErrorCode.SCAN_REQUIRED, 'No scan while SCAN_REQUIRED=true'],
+  )
   receive(
     @CurrentUser() user: AuthUser,
     @UuidParam() doseId: string,
@@ -154,7 +159,8 @@ export class DosesController {
       ErrorCode.INVALID_TRANSITION,
       'Only a FORMULATED, DISPATCHED or RECEIVED dose is administered; recalled, rejected, destroyed or administered ones are not',
     ],
-    [ErrorCode.IDENTITY_MISMATCH, 'Wrong patient or wrong dose'],
+    [ErrorCode.IDENTITY_MISMATCH, 'Wrong patient or wrong dose, or a `scan` naming another item (recorded)'],
+    [ErrorCode.SCAN_REQUIRED, 'No scan while SCAN_REQUIRED=true'],
     [ErrorCode.DOSE_EXPIRED, 'At or after expiresAt'],
   )
   administer(

@@ -1,3 +1,4 @@
+import { ScanVerificationModule } from '../labels/scan-verification.module';
 import { Module } from '@nestjs/common';
 import { BatchesModule } from '../batches/batches.module';
 import { registerConstraintCode } from '../common/errors/constraint-codes';
@@ -13,7 +14,7 @@ import { DosesService } from './doses.service';
 registerConstraintCode('batches_cells_conserved', ErrorCode.INSUFFICIENT_CELLS);
 
 @Module({
-  imports: [BatchesModule, DonorsModule, MaterialsModule],
+  imports: [BatchesModule, DonorsModule, MaterialsModule, ScanVerificationModule],
   controllers: [DosesController],
   providers: [DosesService, DosesRepository],
   exports: [DosesService],

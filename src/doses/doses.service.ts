@@ -20,6 +20,8 @@ import { DoseAction, transitionDose } from './domain/dose-state-machine';
 import { DonorsService } from '../donors/donors.service';
 import { DoseEntity } from './dose.entity';
 import { DosesRepository } from './doses.repository';
+import { ScanVerifier } from '../labels/scan-verifier.service';
+
 import { AdministerDoseDto } from './dto/administer-dose.dto';
 import { DestroyDoseDto } from './dto/destroy-dose.dto';
 import { DispatchDoseDto } from './dto/dispatch-dose.dto';
@@ -69,6 +71,7 @@ export class DosesService {
     private readonly batches: BatchesService,
     private readonly materials: MaterialsService,
     private readonly donors: DonorsService,
+    private readonly scans: ScanVerifier,
   ) {}
 
   /**
@@ -175,38 +178,44 @@ export class DosesService {
 
   async dispatch(user: AuthUser, doseId: string, dto: DispatchDoseDto): Promise<DoseViewDto> {
     const dispatchedAt = eventTime(dto.dispatchedAt);
-    return this.transactions.run(actorOf(user), async (tx) => {
-      const { dose } = await this.lockVisible(tx, user, doseId);
-      const status = transitionDose(dose.status, DoseAction.DISPATCH);
-      assertNotBefore('dispatchedAt', dispatchedAt, [{ what: 'the formulation', at: dose.formulatedAt }]);
-      await this.doses.markDispatched(dose.id, dispatchedAt, tx.manager);
-      return this.changed(tx, dose, 'dose.dispatched', { status, dispatchedAt });
-    });
+    const run = () =>
+      this.transactions.run(actorOf(user), async (tx) => {
+        const { dose } = await this.lockVisible(tx, user, doseId);
+        const status = transitionDose(dose.status, DoseAction.DISPATCH);
+        assertNotBefore('dispatchedAt', dispatchedAt, [{ what: 'the formulation', at: dose.formulatedAt }]);
+        await this.checkScan(tx, user, 'DOSE_DISPATCH', dose, dto.scan);
+        await this.doses.markDispatched(dose.id, dispatchedAt, tx.manager);
+        return this.changed(tx, dose, 'dose.dispatched', { status, dispatchedAt });
+      });
+    return this.scans.recordingMismatch(user, run);
   }
 
   /** Not intact: REJECTED and never administered. Outside 2..8 C: accepted, with a deviation on the dose. */
   async receive(user: AuthUser, doseId: string, dto: ReceiveDoseDto): Promise<DoseViewDto> {
     const receivedAt = eventTime(dto.receivedAt);
-    return this.transactions.run(actorOf(user), async (tx) => {
-      const { dose } = await this.lockVisible(tx, user, doseId);
-      const status = transitionDose(
-        dose.status,
-        dto.intact ? DoseAction.RECEIVE : DoseAction.REJECT_AT_RECEIPT,
-      );
-      const deviations = receiptDeviations(dto.temperatureC);
-      await this.doses.markReceived(
-        dose.id,
-        { status, receivedAt, temperatureC: dto.temperatureC, intact: dto.intact, deviations },
-        tx.manager,
-      );
-      return this.changed(tx, dose, dto.intact ? 'dose.received' : 'dose.rejected_at_receipt', {
-        status,
-        receivedAt,
-        temperatureC: dto.temperatureC,
-        intact: dto.intact,
-        deviations,
+    const run = () =>
+      this.transactions.run(actorOf(user), async (tx) => {
+        const { dose } = await this.lockVisible(tx, user, doseId);
+        const status = transitionDose(
+          dose.status,
+          dto.intact ? DoseAction.RECEIVE : DoseAction.REJECT_AT_RECEIPT,
+        );
+        await this.checkScan(tx, user, 'DOSE_RECEIPT', dose, dto.scan);
+        const deviations = receiptDeviations(dto.temperatureC);
+        await this.doses.markReceived(
+          dose.id,
+          { status, receivedAt, temperatureC: dto.temperatureC, intact: dto.intact, deviations },
+          tx.manager,
+        );
+        return this.changed(tx, dose, dto.intact ? 'dose.received' : 'dose.rejected_at_receipt', {
+          status,
+          receivedAt,
+          temperatureC: dto.temperatureC,
+          intact: dto.intact,
+          deviations,
+        });
       });
-    });
+    return this.scans.recordingMismatch(user, run);
   }
 
   async destroy(user: AuthUser, doseId: string, dto: DestroyDoseDto): Promise<DoseViewDto> {
@@ -226,44 +235,59 @@ export class DosesService {
    */
   async administer(user: AuthUser, doseId: string, dto: AdministerDoseDto): Promise<DoseViewDto> {
     const administeredAt = eventTime(dto.administeredAt);
-    return this.transactions.run(actorOf(user), async (tx) => {
-      const { dose, batch } = await this.lockVisible(tx, user, doseId);
-      const status = transitionDose(dose.status, DoseAction.ADMINISTER);
-      assertNotBefore('administeredAt', administeredAt, [
-        { what: 'the formulation', at: dose.formulatedAt },
-        { what: 'the dispatch', at: dose.dispatchedAt },
-        { what: 'the receipt at the clinic', at: dose.receivedAt },
-      ]);
-      const mismatched = identityMismatches(
-        { patientCode: dto.patientCode, doseLabel: dto.doseLabel },
-        { donorCode: (await this.donors.codeOf(batch.donorId, tx.manager)) as string, label: dose.label },
-      );
-      if (mismatched.length > 0) {
-        throw new DomainError(
-          ErrorCode.IDENTITY_MISMATCH,
-          `Do not administer: the scanned ${mismatched.join(' and ')} does not match this dose`,
-          { fields: mismatched },
+    const run = () =>
+      this.transactions.run(actorOf(user), async (tx) => {
+        const { dose, batch } = await this.lockVisible(tx, user, doseId);
+        const status = transitionDose(dose.status, DoseAction.ADMINISTER);
+        assertNotBefore('administeredAt', administeredAt, [
+          { what: 'the formulation', at: dose.formulatedAt },
+          { what: 'the dispatch', at: dose.dispatchedAt },
+          { what: 'the receipt at the clinic', at: dose.receivedAt },
+        ]);
+        const mismatched = identityMismatches(
+          { patientCode: dto.patientCode, doseLabel: dto.doseLabel },
+          { donorCode: (await this.donors.codeOf(batch.donorId, tx.manager)) as string, label: dose.label },
         );
-      }
-      if (administeredAt.getTime() >= dose.expiresAt.getTime()) {
-        throw new DomainError(ErrorCode.DOSE_EXPIRED, 'The dose had expired at administeredAt', {
-          expiresAt: dose.expiresAt,
-        });
-      }
-      await this.doses.markAdministered(
-        dose.id,
-        { administeredAt, administeredBy: user.id, site: dto.site },
-        tx.manager,
-      );
-      return this.changed(
-        tx,
-        dose,
-        'dose.administered',
-        { status, administeredAt, site: dto.site },
-        undefined,
-        DomainEvent.DOSE_ADMINISTERED,
-      );
-    });
+        if (mismatched.length > 0) {
+          throw new DomainError(
+            ErrorCode.IDENTITY_MISMATCH,
+            `Do not administer: the scanned ${mismatched.join(' and ')} does not match this dose`,
+            { fields: mismatched },
+          );
+        }
+        await this.checkScan(tx, user, 'ADMINISTRATION', dose, dto.scan);
+        if (administeredAt.getTime() >= dose.expiresAt.getTime()) {
+          throw new DomainError(ErrorCode.DOSE_EXPIRED, 'The dose had expired at administeredAt', {
+            expiresAt: dose.expiresAt,
+          });
+        }
+        await this.doses.markAdministered(
+          dose.id,
+          { administeredAt, administeredBy: user.id, site: dto.site },
+          tx.manager,
+        );
+        return this.changed(
+          tx,
+          dose,
+          'dose.administered',
+          { status, administeredAt, site: dto.site },
+          undefined,
+          DomainEvent.DOSE_ADMINISTERED,
+        );
+      });
+    return this.scans.recordingMismatch(user, run);
+  }
+
+  /** The hand-off's scan of the dose's label (docs/labels.md): 422 IDENTITY_MISMATCH or SCAN_REQUIRED. */
+  private checkScan(
+    tx: TransactionContext,
+    user: AuthUser,
+    handOff: 'DOSE_DISPATCH' | 'DOSE_RECEIPT' | 'ADMINISTRATION',
+    dose: DoseEntity,
+    scan: string | undefined,
+  ): Promise<void> {
+    const subject = { subjectType: 'DOSE' as const, subjectId: dose.id, itemLabel: dose.label };
+    return this.scans.checkHandOff(tx, user, { handOff, subject, scan });
   }
 
   /** A dose's label, for messages that name it (notifications); null when there is no such dose. */

@@ -49,6 +49,8 @@ export class HarvestsController {
     [ErrorCode.VALIDATION_FAILED, 'Invalid body or id, or receivedAt before collectedAt'],
     [ErrorCode.NOT_FOUND, 'No such harvest'],
     [ErrorCode.INVALID_TRANSITION, 'The harvest is not COLLECTED'],
+    [ErrorCode.IDENTITY_MISMATCH, 'The scan names another item (recorded; nothing else changes)'],
+    [ErrorCode.SCAN_REQUIRED, 'No scan while SCAN_REQUIRED=true'],
   )
   receive(
     @CurrentUser() user: AuthUser,

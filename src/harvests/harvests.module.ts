@@ -1,3 +1,4 @@
+import { ScanVerificationModule } from '../labels/scan-verification.module';
 import { Module } from '@nestjs/common';
 import { DonorsModule } from '../donors/donors.module';
 import { HarvestsController } from './harvests.controller';
@@ -6,7 +7,7 @@ import { HarvestsService } from './harvests.service';
 
 /** Tissue collection and CPC receipt. Other modules call HarvestsService only. */
 @Module({
-  imports: [DonorsModule],
+  imports: [DonorsModule, ScanVerificationModule],
   controllers: [HarvestsController],
   providers: [HarvestsRepository, HarvestsService],
   exports: [HarvestsService],

@@ -12,6 +12,7 @@ import { harvestView, HarvestViewDto } from './dto/harvest-view.dto';
 import { RecordReceiptDto } from './dto/record-receipt.dto';
 import { HarvestEntity } from './harvest.entity';
 import { HarvestsRepository } from './harvests.repository';
+import { ScanVerifier } from '../labels/scan-verifier.service';
 
 /**
  * Tissue collection at the clinic and its receipt at the CPC (docs/domain.md, rule 2: no harvest without
@@ -27,6 +28,7 @@ export class HarvestsService {
     private readonly harvests: HarvestsRepository,
     private readonly donors: DonorsService,
     private readonly transactions: Transactions,
+    private readonly scans: ScanVerifier,
   ) {}
 
   async lockReceivedForBatch(tx: TransactionContext, harvestId: string): Promise<HarvestEntity> {
@@ -73,6 +75,14 @@ export class HarvestsService {
   }
 
   async receive(user: AuthUser, harvestId: string, dto: RecordReceiptDto): Promise<HarvestViewDto> {
+    return this.scans.recordingMismatch(user, () => this.receiveChecked(user, harvestId, dto));
+  }
+
+  private async receiveChecked(
+    user: AuthUser,
+    harvestId: string,
+    dto: RecordReceiptDto,
+  ): Promise<HarvestViewDto> {
     return this.transactions.run(actorOf(user), async (tx) => {
       // Two technicians scanning the same box: the second waits here, then finds it no longer COLLECTED.
       const harvest = await this.harvests.lockById(harvestId, tx.manager);
@@ -93,6 +103,8 @@ export class HarvestsService {
           },
         );
       }
+      const subject = { subjectType: 'HARVEST' as const, subjectId: harvestId, itemLabel: harvestId };
+      await this.scans.checkHandOff(tx, user, { handOff: 'HARVEST_RECEIPT', subject, scan: dto.scan });
       const assessment = assessReceipt({
         collectedAt: harvest.collectedAt,
         receivedAt,

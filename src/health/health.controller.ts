@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/roles.decorator';
+import { HealthReportDto } from './dto/health-report.dto';
 import { HealthReport, HealthService } from './health.service';
 
 @ApiTags('operations')
@@ -13,10 +14,8 @@ export class HealthController {
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Liveness and dependencies; 503 only when PostgreSQL is unreachable' })
-  @ApiOkResponse({ schema: { example: { status: 'ok', db: 'up', redis: 'up', outboxBacklog: 0 } } })
-  @ApiServiceUnavailableResponse({
-    schema: { example: { status: 'down', db: 'down', redis: 'up', outboxBacklog: null } },
-  })
+  @ApiOkResponse({ type: HealthReportDto })
+  @ApiServiceUnavailableResponse({ type: HealthReportDto, description: 'PostgreSQL is unreachable' })
   async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
     const report = await this.health.report();
     if (report.db === 'down') void reply.status(503);

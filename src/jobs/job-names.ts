@@ -10,6 +10,8 @@ export enum JobQueueName {
   EXPIRY = 'expiry',
   /** Excursions, calibrations due, environmental action results (docs/environment.md). */
   ENVIRONMENT = 'environment',
+  /** Adverse events' report-due flags (docs/vigilance.md). */
+  VIGILANCE = 'vigilance',
   /** Webhook deliveries and e-mail (src/notifications; NOTIFICATIONS_QUEUE there). */
   NOTIFICATIONS = 'notifications',
 }
@@ -22,6 +24,7 @@ export const SWEEP_QUEUE_NAMES: readonly JobQueueName[] = [
   JobQueueName.STORAGE_REVIEW,
   JobQueueName.EXPIRY,
   JobQueueName.ENVIRONMENT,
+  JobQueueName.VIGILANCE,
 ];
 
 export function isJobQueueName(name: string): name is JobQueueName {

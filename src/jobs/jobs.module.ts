@@ -5,6 +5,9 @@ import { EnvironmentModule } from '../environment/environment.module';
 import { FlagsModule } from '../flags/flags.module';
 import { EnvironmentFlagsService } from './environment/environment-flags.service';
 import { EnvironmentProcessor } from './environment/environment.processor';
+import { VigilanceModule } from '../vigilance/vigilance.module';
+import { VigilanceFlagsService } from './vigilance/vigilance-flags.service';
+import { VigilanceProcessor } from './vigilance/vigilance.processor';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { QueueDashboard } from './dashboard/queue-dashboard';
 import { DashboardAuth } from './dashboard/dashboard-auth';
@@ -40,6 +43,7 @@ import { JobWorkers } from './workers/job-workers.service';
   imports: [
     FlagsModule,
     EnvironmentModule,
+    VigilanceModule,
     NotificationsModule,
     JobsRedisModule,
     // The queues (producer side) through @nestjs/bullmq. They share the JobsRedis producer connection, which
@@ -73,6 +77,8 @@ import { JobWorkers } from './workers/job-workers.service';
     StorageReviewProcessor,
     EnvironmentFlagsService,
     EnvironmentProcessor,
+    VigilanceFlagsService,
+    VigilanceProcessor,
     JobWorkers,
     JobSchedulers,
     JobsService,

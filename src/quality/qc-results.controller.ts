@@ -1,8 +1,10 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOperation,
@@ -15,6 +17,7 @@ import { ErrorResponseDto } from '../common/http/error-response.dto';
 import { AuthUser } from '../common/transaction/auth-user';
 import { UuidParam } from '../common/validation/validation';
 import { RecordedQcResultDto } from './dto/qc-result-view.dto';
+import { QC_RESULT_BODY_MODELS, QC_RESULT_BODY_SCHEMA } from './dto/qc-result-bodies.dto';
 import { RecordQcResultDto } from './dto/record-qc-result.dto';
 import { QcResultsService } from './qc-results.service';
 
@@ -34,6 +37,8 @@ export class QcResultsController {
       '`qa` user corrects it (`correctsId` + `reason`). Allowed from IN_CULTURE to RELEASED; after release a FAIL raises a ' +
       'flag and a POSITIVE sterility or mycoplasma recalls every dose not yet administered, in the same transaction.',
   })
+  @ApiExtraModels(...QC_RESULT_BODY_MODELS)
+  @ApiBody({ schema: QC_RESULT_BODY_SCHEMA })
   @ApiCreatedResponse({ type: RecordedQcResultDto })
   @ApiBadRequestResponse({
     description:

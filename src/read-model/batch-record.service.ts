@@ -42,8 +42,7 @@ export class BatchRecordService {
       deviations: lineage.deviations,
       decision: lineage.decision,
       doses: lineage.doses,
-      // The lineage's DTO leaves vials untyped; they are the bank's BatchVialRecord, which RecordVialDto spells out.
-      vials: lineage.vials as BatchVialRecord[],
+      vials: lineage.vials,
       custody: handOffs(lineage),
       people: await this.peopleNamedIn(lineage),
     };

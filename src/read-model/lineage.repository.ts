@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { ReceiptDeviation } from '../harvests/domain/receipt-assessment';
 
 export interface LineageHarvestRow {
   id: string;
@@ -14,7 +15,7 @@ export interface LineageHarvestRow {
   temperatureC: number | null;
   intact: boolean | null;
   rejectionReason: string | null;
-  deviations: unknown[];
+  deviations: ReceiptDeviation[];
 }
 
 export interface MaterialUsageRow {

@@ -1,25 +1,54 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
+import { BankModule } from '../bank/bank.module';
 import { VialRecordsModule } from '../bank/vial-records.module';
 import { BatchesModule } from '../batches/batches.module';
 import { DonorsModule } from '../donors/donors.module';
 import { EnvironmentModule } from '../environment/environment.module';
 import { BatchRecordService } from './batch-record.service';
+import { CustodyController } from './custody.controller';
+import { CustodyRepository } from './custody.repository';
+import { CustodyService } from './custody.service';
+import { VigilanceModule } from '../vigilance/vigilance.module';
 import { LineageController } from './lineage.controller';
+import { LookbackController } from './lookback.controller';
+import { LookbackRepository } from './lookback.repository';
+import { LookbackService } from './lookback.service';
+import { PeriodicReportController } from './periodic-report.controller';
+import { PeriodicReportRepository } from './periodic-report.repository';
+import { PeriodicReportService } from './periodic-report.service';
+import { AuthModule } from '../auth/auth.module';
 import { LineageRepository } from './lineage.repository';
 import { LineageService } from './lineage.service';
 
 /**
- * The wide reads across modules (docs/architecture.md, "Read model"): today a batch's lineage; next the batch
- * record, custody timelines and look-back. It may read the tables in READ_MODEL_TABLES and write none; what
- * an owner already answers (a batch view, a donor, a vial) it asks the owner's service for. Only the records
- * module (src/records, the documents built on its data) imports it, so it can depend on all the others
- * without a cycle.
+ * The wide reads across modules (docs/architecture.md, "Read model"): a batch's lineage, the batch record's
+ * data, custody timelines, an adverse event's look-back and the periodic report. It may read the tables in
+ * READ_MODEL_TABLES and write none; what an owner already answers (a batch view, a donor, a vial) it asks the
+ * owner's service for. Only the records module (src/records, the documents built on its data) imports it, so it
+ * can depend on all the others without a cycle.
  */
 @Module({
-  imports: [AuthModule, BatchesModule, DonorsModule, VialRecordsModule, EnvironmentModule],
-  controllers: [LineageController],
-  providers: [LineageRepository, LineageService, BatchRecordService],
+  imports: [
+    AuthModule,
+    BatchesModule,
+    DonorsModule,
+    VialRecordsModule,
+    BankModule,
+    EnvironmentModule,
+    VigilanceModule,
+  ],
+  controllers: [LineageController, CustodyController, LookbackController, PeriodicReportController],
+  providers: [
+    LineageRepository,
+    LineageService,
+    CustodyRepository,
+    CustodyService,
+    BatchRecordService,
+    LookbackRepository,
+    LookbackService,
+    PeriodicReportRepository,
+    PeriodicReportService,
+  ],
   exports: [BatchRecordService],
 })
 export class ReadModelModule {}

@@ -9,4 +9,17 @@ export const READ_MODEL_TABLES: readonly string[] = [
   'material_lots',
   'deviations',
   'doses',
+  // Custody timelines: the vial's identity, the trail's entries with their actors' names, and the scans.
+  'vials',
+  'audit_entries',
+  'users',
+  'scans',
+  // The look-back (lookback.repository.ts).
+  'batches',
+  'donors',
+  // The periodic report (periodic-report.repository.ts).
+  'batch_decisions',
+  'boosters',
+  'qc_results',
+  'adverse_events',
 ];

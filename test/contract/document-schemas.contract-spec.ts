@@ -110,7 +110,17 @@ describe('the schemas of the OpenAPI document', () => {
       if (schema.type === 'array' && (!schema.items || Object.keys(schema.items).length === 0))
         problems.push(`  ${at}: an array without items`);
       const free = schema.additionalProperties !== undefined && schema.additionalProperties !== false;
-      if (schema.type === 'object' && !schema.properties && !free && !schema.allOf && !schema.oneOf)
+      // `{ type: object, nullable, enum: [null] }` is OpenAPI 3.0's "null and nothing else", the second branch
+      // of a nullable object's oneOf (src/common/http/view-properties.ts), not a shapeless object.
+      const onlyNull = schema.enum?.length === 1 && schema.enum[0] === null;
+      if (
+        schema.type === 'object' &&
+        !schema.properties &&
+        !free &&
+        !schema.allOf &&
+        !schema.oneOf &&
+        !onlyNull
+      )
         problems.push(`  ${at}: an object without properties`);
     }
     if (problems.length > 0)

@@ -138,7 +138,7 @@ describe('auth: electronic signatures by re-authentication (SignatureService)', 
     });
 
     it('returns null for an unknown email or a deactivated witness', async () => {
-      expect(await signatures.authenticateOtherPerson('nobody@cpc.test', 'whatever-password')).toBeNull();
+      expect(await signatures.authenticateOtherPerson('nobody@cpc.test', 'whatever-password', qa)).toBeNull();
       const witness = await aPerson(t.http, 'technician');
       const admin = await loginAsAdmin(t.http);
       await t.http
@@ -146,7 +146,7 @@ describe('auth: electronic signatures by re-authentication (SignatureService)', 
         .set(...bearer(admin))
         .send({ active: false })
         .expect(200);
-      expect(await signatures.authenticateOtherPerson(witness.email, witness.password)).toBeNull();
+      expect(await signatures.authenticateOtherPerson(witness.email, witness.password, qa)).toBeNull();
     });
 
     it('answers 429 RATE_LIMITED for a locked witness, even with the right password', async () => {

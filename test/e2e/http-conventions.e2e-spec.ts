@@ -210,44 +210,49 @@ describe('HTTP conventions', () => {
       expect(response.headers['idempotent-replayed']).toBeUndefined();
     });
 
-    it('answers 409 IDEMPOTENCY_KEY_IN_USE while the first request is still running', async () => {
+    it('answers 409 IDEMPOTENCY_KEY_IN_USE while a request with the key is still running', async () => {
       const key = randomUUID();
       const me = (await t.http.get('/api/v1/auth/me').set(...bearer(admin))).body as { id: string };
-      const code = unique('F').slice(0, 16);
-      const body = { code, name: 'In flight' };
-      // Holding a request open mid-flight is racy, so the claim row is put back to how a running request leaves it.
+      const body = { code: unique('F').slice(0, 16), name: 'In flight' };
+      // A running request holds the key's lock in its transaction; this connection takes it the same way.
+      await t.sql.query('BEGIN');
+      try {
+        await t.sql.query(`SELECT pg_advisory_xact_lock(hashtextextended($1 || ':' || $2, 7310420011))`, [
+          me.id,
+          key,
+        ]);
+        const response = await t.http
+          .post('/api/v1/clinics')
+          .set(...bearer(admin))
+          .set('Idempotency-Key', key)
+          .send(body)
+          .expect(409);
+        expect(response.body.code).toBe('IDEMPOTENCY_KEY_IN_USE');
+      } finally {
+        await t.sql.query('ROLLBACK');
+      }
+      expect(await clinicCount(body.code)).toBe(0);
+      // The running request died without an answer: the key is free at once, and runs once.
       await t.http
         .post('/api/v1/clinics')
         .set(...bearer(admin))
         .set('Idempotency-Key', key)
         .send(body)
         .expect(201);
-      await t.sql.query(
-        `UPDATE idempotency_keys SET state = 'IN_FLIGHT', response_status = NULL, response_body = NULL, locked_at = now()
-          WHERE user_id = $1 AND key = $2`,
-        [me.id, key],
-      );
-      const response = await t.http
-        .post('/api/v1/clinics')
-        .set(...bearer(admin))
-        .set('Idempotency-Key', key)
-        .send(body)
-        .expect(409);
-      expect(response.body.code).toBe('IDEMPOTENCY_KEY_IN_USE');
+      expect(await clinicCount(body.code)).toBe(1);
     });
 
-    it('frees a key whose first request died unanswered after 60 s', async () => {
+    it('never runs a command again for a key left IN_FLIGHT (a completed key set back to IN_FLIGHT)', async () => {
       const key = randomUUID();
       const me = (await t.http.get('/api/v1/auth/me').set(...bearer(admin))).body as { id: string };
       const body = { code: unique('S').slice(0, 16), name: 'Stale' };
-      // A first request claimed the key 61 s ago and died before committing anything.
       await t.http
         .post('/api/v1/clinics')
         .set(...bearer(admin))
         .set('Idempotency-Key', key)
         .send(body)
         .expect(201);
-      await t.sql.query('DELETE FROM clinics WHERE code = $1', [body.code]);
+      // How an earlier version left a key whose process died between the command's commit and the answer.
       await t.sql.query(
         `UPDATE idempotency_keys SET state = 'IN_FLIGHT', response_status = NULL, response_body = NULL,
                 locked_at = now() - interval '61 seconds' WHERE user_id = $1 AND key = $2`,
@@ -258,9 +263,72 @@ describe('HTTP conventions', () => {
         .set(...bearer(admin))
         .set('Idempotency-Key', key)
         .send(body);
+      expect(retry.status).toBe(409);
+      expect(retry.body.code).toBe('IDEMPOTENCY_KEY_IN_USE');
+      expect(await clinicCount(body.code)).toBe(1);
+    });
+
+    it('saves the answer with the effects: a key is never left without its answer', async () => {
+      const key = randomUUID();
+      const body = { code: unique('A').slice(0, 16), name: 'Answered' };
+      const first = await t.http
+        .post('/api/v1/clinics')
+        .set(...bearer(admin))
+        .set('Idempotency-Key', key)
+        .send(body)
+        .expect(201);
+      const row = await t.sql.query(
+        'SELECT state, response_status, response_body FROM idempotency_keys WHERE key = $1',
+        [key],
+      );
+      expect(row.rows[0]).toMatchObject({ state: 'DONE', response_status: 201, response_body: first.body });
+    });
+
+    it('keeps no answer that a retry may find changed (403, 404, 429): the key runs afresh', async () => {
+      const person = await aPerson(t.http, 'technician');
+      const keyRows = async (key: string): Promise<number> =>
+        (await t.sql.query('SELECT 1 FROM idempotency_keys WHERE key = $1', [key])).rowCount ?? 0;
+      const key = randomUUID();
+      const body = { code: unique('P').slice(0, 16), name: 'Promoted' };
+      const send = () =>
+        t.http
+          .post('/api/v1/clinics')
+          .set(...bearer(person))
+          .set('Idempotency-Key', key)
+          .send(body);
+      expect((await send()).status).toBe(403);
+      expect(await keyRows(key)).toBe(0);
+      await t.http
+        .patch(`/api/v1/users/${person.id}`)
+        .set(...bearer(admin))
+        .send({ role: 'admin' })
+        .expect(200);
+      const retry = await send();
       expect(retry.status).toBe(201);
       expect(retry.headers['idempotent-replayed']).toBeUndefined();
-      expect(await clinicCount(body.code)).toBe(1);
+
+      const missing = randomUUID();
+      const qa = await aPerson(t.http, 'qa');
+      const notFound = await t.http
+        .post(`/api/v1/vials/${randomUUID()}/discard`)
+        .set(...bearer(qa))
+        .set('Idempotency-Key', missing)
+        .send({ reason: 'no such vial' });
+      expect(notFound.status).toBe(404);
+      expect(await keyRows(missing)).toBe(0);
+
+      const locked = await aPerson(t.http, 'qa');
+      const change = (password: string, idempotencyKey: string) =>
+        t.http
+          .post('/api/v1/auth/password')
+          .set(...bearer(locked))
+          .set('Idempotency-Key', idempotencyKey)
+          .send({ currentPassword: password, newPassword: 'a-brand-new-password' });
+      for (let attempt = 1; attempt <= 5; attempt++)
+        expect((await change('wrong-password', randomUUID())).status).toBe(422);
+      const refused = randomUUID();
+      expect((await change(locked.password, refused)).status).toBe(429);
+      expect(await keyRows(refused)).toBe(0);
     });
 
     it('keeps keys at least 24 h, and the hourly expiry sweep forgets them after 48 h', async () => {

@@ -160,6 +160,7 @@ describe('jobs: control, dashboard, retries and metrics', () => {
         'notifications',
         'readiness',
         'storage-review',
+        'vigilance',
       ]);
     });
 

@@ -56,6 +56,9 @@ describe('docs/journey.sh against a running server', () => {
       expect(run.stdout).toContain('"status":"ADMINISTERED"');
       expect(run.stdout).toMatch(/"ok":true/);
       expect(readFileSync(join(folder, 'growth.svg'), 'utf8')).toMatch(/^<svg/);
+      expect(readFileSync(join(folder, 'dose-label.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+      expect(run.stdout).toContain('{"kind":"DISPATCHED","scanVerified":true}');
+      expect(run.stdout).toContain('{"kind":"ADMINISTERED","scanVerified":true}');
       expect(readFileSync(join(folder, 'batch-record.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
       expect(readFileSync(join(folder, 'certificate.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
     }

@@ -143,6 +143,30 @@ describe('the OpenAPI document, route by route', () => {
     expect(ids.length).toBeGreaterThan(30);
     expect(ids.filter(({ p }) => p.schema?.format !== 'uuid').map(({ route }) => route)).toEqual([]);
   });
+
+  it('gives a QC result two shapes chosen by its test: a categorical result or a numeric value', () => {
+    const body = document.paths['/api/v1/batches/{id}/qc-results'].post?.requestBody as {
+      content: Record<string, { schema: { oneOf?: { $ref: string }[]; discriminator?: unknown } }>;
+    };
+    const schema = body.content['application/json'].schema;
+    expect(schema.oneOf?.map((one) => one.$ref)).toEqual([
+      '#/components/schemas/CategoricalQcResultBodyDto',
+      '#/components/schemas/NumericQcResultBodyDto',
+    ]);
+    const shape = (name: string) =>
+      document.components.schemas[name] as {
+        required?: string[];
+        properties: Record<string, { enum?: string[] }>;
+      };
+    const categorical = shape('CategoricalQcResultBodyDto');
+    const numeric = shape('NumericQcResultBodyDto');
+    expect(categorical.properties.test.enum).toEqual(['STERILITY', 'MYCOPLASMA']);
+    expect(categorical.required).toEqual(expect.arrayContaining(['test', 'result', 'testedAt']));
+    expect(categorical.properties.value).toBeUndefined();
+    expect(numeric.properties.test.enum).not.toContain('STERILITY');
+    expect(numeric.required).toEqual(expect.arrayContaining(['test', 'value', 'testedAt']));
+    expect(numeric.properties.result).toBeUndefined();
+  });
 });
 
 /** What the document says of errors on non-JSON routes, the server does: the JSON error body. */

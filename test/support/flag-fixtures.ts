@@ -17,6 +17,7 @@ export function testJobSettings(overrides: Partial<JobsSettings> = {}): JobsSett
     storageReviewSweepSeconds: 3600,
     expirySweepSeconds: 3600,
     environmentSweepSeconds: 3600,
+    vigilanceSweepSeconds: 3600,
     outboxPollMs: 250,
     lockDurationMs: 3000,
     stalledIntervalMs: 1000,
@@ -138,7 +139,7 @@ export async function flagRowsOf(
 export async function runSweep(
   http: TestAgent,
   adminToken: string,
-  name: 'readiness' | 'storage-review' | 'expiry' | 'environment',
+  name: 'readiness' | 'storage-review' | 'expiry' | 'environment' | 'vigilance',
   timeoutMs = 10_000,
 ): Promise<{ evaluated: number; raised: number; resolved: number; updated: number; skipped?: string }> {
   const started = await http.post(`/api/v1/jobs/${name}/run`).set(...bearer(adminToken));
@@ -171,7 +172,7 @@ export async function runSweep(
 export async function eventJobsDone(
   t: TestApp,
   adminToken: string,
-  queue: 'readiness' | 'storage-review' | 'expiry' | 'environment',
+  queue: 'readiness' | 'storage-review' | 'expiry' | 'environment' | 'vigilance',
   subjectId: string,
 ): Promise<number[]> {
   const events = await t.sql.query('SELECT id FROM outbox_events WHERE subject_id = $1 ORDER BY id', [

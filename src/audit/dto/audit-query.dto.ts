@@ -6,6 +6,7 @@ import { IsZonedTimestamp } from '../../common/validation/past-event.validator';
 /** A window of time on the entries' `at`, half-open so consecutive windows never export an entry twice. */
 export class AuditRangeQueryDto {
   @ApiPropertyOptional({
+    format: 'date-time',
     description: 'Entries at or after this time (ISO 8601 with zone).',
     example: '2026-11-01T00:00:00Z',
   })
@@ -14,6 +15,7 @@ export class AuditRangeQueryDto {
   from?: string;
 
   @ApiPropertyOptional({
+    format: 'date-time',
     description: 'Entries before this time (ISO 8601 with zone); not before `from`.',
     example: '2026-12-01T00:00:00Z',
   })

@@ -39,6 +39,8 @@ export class AuditEntryDto implements AuditEntryView {
   entityId!: string;
 
   @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
     nullable: true,
     description: 'The record before the change (any JSON), null when created',
     example: { currentPassage: 1 },
@@ -46,6 +48,8 @@ export class AuditEntryDto implements AuditEntryView {
   before!: unknown;
 
   @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
     nullable: true,
     description: 'The record after the change (any JSON)',
     example: { currentPassage: 2 },

@@ -1,14 +1,13 @@
+import { NullableObjectProperty } from '../../common/http/view-properties';
 import { ApiProperty } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
   IsArray,
-  IsNumber,
   IsUUID,
-  Max,
-  Min,
 } from 'class-validator';
+import { NumberField } from '../../common/validation/fields';
 import { IsPastEventTime } from '../../common/validation/past-event.validator';
 import { DoseViewDto } from '../../doses/dto/dose-view.dto';
 import { BoosterRow } from '../boosters.repository';
@@ -40,21 +39,20 @@ export class RequestBoosterDto {
 
 export class FormulateBoosterDoseDto {
   @ApiProperty({
+    format: 'date-time',
     example: '2026-11-24T11:00:00+09:00',
     description: 'At most 5 minutes ahead; not before the last thaw',
   })
   @IsPastEventTime()
   formulatedAt!: string;
 
-  @ApiProperty({
+  @NumberField({
     example: 2.5,
-    minimum: 0.01,
-    maximum: 500,
+    min: 0.01,
+    max: 500,
+    decimals: 2,
     description: 'Volume in the syringe, mL (two decimals)',
   })
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
-  @Min(0.01)
-  @Max(500)
   volumeMl!: number;
 }
 
@@ -97,7 +95,7 @@ export class BoosterViewDto {
   @ApiProperty({ type: [BoosterVialDto] })
   vials!: BoosterVialDto[];
 
-  @ApiProperty({ type: DoseViewDto, nullable: true, description: 'The booster dose once formulated' })
+  @NullableObjectProperty(DoseViewDto, 'The booster dose once formulated')
   dose!: DoseViewDto | null;
 }
 

@@ -28,6 +28,7 @@ export class CreateStorageUnitDto {
   parentId?: string;
 
   @ApiPropertyOptional({
+    type: 'integer',
     example: 9,
     minimum: 1,
     maximum: MAX_GRID,
@@ -40,6 +41,7 @@ export class CreateStorageUnitDto {
   rows?: number;
 
   @ApiPropertyOptional({
+    type: 'integer',
     example: 9,
     minimum: 1,
     maximum: MAX_GRID,
@@ -62,6 +64,7 @@ export class CreateStorageUnitDto {
 
 export class FreePositionsQuery {
   @ApiPropertyOptional({
+    type: 'integer',
     example: 10,
     minimum: 1,
     maximum: 1000,

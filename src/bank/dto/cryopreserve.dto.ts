@@ -1,4 +1,4 @@
-import { UuidListField } from '../../common/validation/fields';
+import { PercentField, UuidListField } from '../../common/validation/fields';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -7,7 +7,7 @@ import {
   ArrayUnique,
   IsArray,
   IsInt,
-  IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsPastEventTime } from '../../common/validation/past-event.validator';
+import { ScanField } from '../../labels/dto/scan-field';
 import { MAX_GRID } from '../domain/storage-hierarchy';
 import { VialSummaryDto } from './vial-view.dto';
 
@@ -24,6 +25,7 @@ export const MAX_VIALS_PER_FREEZING = 200;
 
 export class VialToFreezeDto {
   @ApiProperty({
+    type: 'integer',
     example: 5_000_000,
     minimum: 1,
     maximum: 1e12,
@@ -38,21 +40,25 @@ export class VialToFreezeDto {
   @IsUUID()
   boxId!: string;
 
-  @ApiProperty({ example: 1, minimum: 1, maximum: MAX_GRID })
+  @ApiProperty({ type: 'integer', example: 1, minimum: 1, maximum: MAX_GRID })
   @IsInt()
   @Min(1)
   @Max(MAX_GRID)
   row!: number;
 
-  @ApiProperty({ example: 1, minimum: 1, maximum: MAX_GRID })
+  @ApiProperty({ type: 'integer', example: 1, minimum: 1, maximum: MAX_GRID })
   @IsInt()
   @Min(1)
   @Max(MAX_GRID)
   col!: number;
+
+  @ScanField("The tube's label before freezing: the batch's DIN or label, or the vial label it will carry")
+  scan?: string;
 }
 
 export class CryopreserveDto {
   @ApiProperty({
+    format: 'date-time',
     example: '2026-11-24T10:15:00+09:00',
     description: 'When the vials went into the controlled-rate freezer; at most 5 minutes ahead',
   })
@@ -64,11 +70,7 @@ export class CryopreserveDto {
   @Length(1, 200)
   medium!: string;
 
-  @ApiPropertyOptional({ example: 10, minimum: 0, maximum: 100, description: 'DMSO concentration, %' })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
-  @Min(0)
-  @Max(100)
+  @PercentField({ example: 10, optional: true, description: 'DMSO concentration, %' })
   dmsoPct?: number;
 
   @ApiPropertyOptional({
@@ -102,6 +104,7 @@ export class CryopreserveDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_VIALS_PER_FREEZING)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => VialToFreezeDto)
   vials!: VialToFreezeDto[];

@@ -1,6 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsNumber, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { PercentField } from '../../common/validation/fields';
 import { IsPastEventTime } from '../../common/validation/past-event.validator';
+import { ScanField } from '../../labels/dto/scan-field';
 import { MAX_GRID } from '../domain/storage-hierarchy';
 
 export class MoveVialDto {
@@ -12,13 +14,25 @@ export class MoveVialDto {
   @IsUUID()
   boxId!: string;
 
-  @ApiProperty({ example: 3, minimum: 1, maximum: MAX_GRID, description: "Within the box's rows" })
+  @ApiProperty({
+    type: 'integer',
+    example: 3,
+    minimum: 1,
+    maximum: MAX_GRID,
+    description: "Within the box's rows",
+  })
   @IsInt()
   @Min(1)
   @Max(MAX_GRID)
   row!: number;
 
-  @ApiProperty({ example: 5, minimum: 1, maximum: MAX_GRID, description: "Within the box's cols" })
+  @ApiProperty({
+    type: 'integer',
+    example: 5,
+    minimum: 1,
+    maximum: MAX_GRID,
+    description: "Within the box's cols",
+  })
   @IsInt()
   @Min(1)
   @Max(MAX_GRID)
@@ -28,22 +42,21 @@ export class MoveVialDto {
   @IsString()
   @Length(1, 2000)
   reason!: string;
+
+  @ScanField("The vial's label")
+  scan?: string;
 }
 
 export class ThawVialDto {
-  @ApiProperty({ example: '2026-11-24T09:30:00+09:00', description: 'At most 5 minutes ahead' })
+  @ApiProperty({
+    format: 'date-time',
+    example: '2026-11-24T09:30:00+09:00',
+    description: 'At most 5 minutes ahead',
+  })
   @IsPastEventTime()
   thawedAt!: string;
 
-  @ApiProperty({
-    example: 88.5,
-    minimum: 0,
-    maximum: 100,
-    description: 'Share of cells alive after thawing, %',
-  })
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
-  @Min(0)
-  @Max(100)
+  @PercentField({ example: 88.5, description: 'Share of cells alive after thawing, %' })
   postThawViabilityPct!: number;
 
   @ApiProperty({
@@ -58,6 +71,9 @@ export class ThawVialDto {
   @IsString()
   @Length(1, 1024)
   witnessPassword!: string;
+
+  @ScanField("The vial's label")
+  scan?: string;
 }
 
 export class DiscardVialDto {

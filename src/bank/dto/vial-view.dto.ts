@@ -1,3 +1,4 @@
+import { NullableObjectProperty } from '../../common/http/view-properties';
 import { ApiProperty } from '@nestjs/swagger';
 import { isLive, VialStatus } from '../domain/vial-state-machine';
 import { VialEventRow, VialRow } from '../vials.repository';
@@ -56,10 +57,10 @@ export class VialEventDto {
   @ApiProperty({ enum: VialStatus, example: VialStatus.STORED })
   toStatus!: VialStatus;
 
-  @ApiProperty({ type: PositionDto, nullable: true, description: 'Where it was before a move' })
+  @NullableObjectProperty(PositionDto, 'Where it was before a move')
   fromPosition!: PositionDto | null;
 
-  @ApiProperty({ type: PositionDto, nullable: true, description: 'Where it was put (freezing, a move)' })
+  @NullableObjectProperty(PositionDto, 'Where it was put (freezing, a move)')
   position!: PositionDto | null;
 
   @ApiProperty({ type: String, nullable: true, example: 'Rack A consolidated' })
@@ -123,11 +124,7 @@ export class VialViewDto extends VialSummaryDto {
   @ApiProperty({ format: 'uuid', example: '9b0e6f1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b' })
   clinicId!: string;
 
-  @ApiProperty({
-    type: PositionDto,
-    nullable: true,
-    description: 'Where the vial stands; null once thawed or discarded',
-  })
+  @NullableObjectProperty(PositionDto, 'Where the vial stands; null once thawed or discarded')
   position!: PositionDto | null;
 
   @ApiProperty({

@@ -1,3 +1,5 @@
+import { ReceiptDeviationDto } from '../../harvests/dto/harvest-view.dto';
+import { NullableObjectProperty } from '../../common/http/view-properties';
 import { ApiProperty } from '@nestjs/swagger';
 import { BatchStatus } from '../domain/batch-state-machine';
 
@@ -248,11 +250,7 @@ export class BatchViewDto extends BatchSummaryDto {
   @ApiProperty({ example: 5, description: 'Highest passage the specification allows' })
   maxPassage!: number;
 
-  @ApiProperty({
-    type: LatestCountDto,
-    nullable: true,
-    description: 'The most recent cell count on the growth curve',
-  })
+  @NullableObjectProperty(LatestCountDto, 'The most recent cell count on the growth curve')
   latestCount!: LatestCountDto | null;
 
   @ApiProperty({ example: 6.5 })
@@ -270,7 +268,7 @@ export class BatchViewDto extends BatchSummaryDto {
   @ApiProperty({ type: [PassageGrowthDto], description: 'Current passages with their doublings' })
   passages!: PassageGrowthDto[];
 
-  @ApiProperty({ type: FinalHarvestGrowthDto, nullable: true })
+  @NullableObjectProperty(FinalHarvestGrowthDto)
   finalHarvest!: FinalHarvestGrowthDto | null;
 
   @ApiProperty({ example: 0 })
@@ -283,12 +281,10 @@ export class BatchViewDto extends BatchSummaryDto {
   openDeviations!: number;
 
   @ApiProperty({
-    type: 'array',
-    items: { type: 'object' },
-    example: [],
+    type: [ReceiptDeviationDto],
     description: 'Deviations recorded at the harvest receipt',
   })
-  receiptDeviations!: unknown[];
+  receiptDeviations!: ReceiptDeviationDto[];
 
   @ApiProperty({
     ...DATE_TIME,
@@ -298,7 +294,7 @@ export class BatchViewDto extends BatchSummaryDto {
   })
   recalledAt!: Date | null;
 
-  @ApiProperty({ type: DecisionViewDto, nullable: true })
+  @NullableObjectProperty(DecisionViewDto)
   decision!: DecisionViewDto | null;
 
   @ApiProperty({ ...DATE_TIME, example: '2026-11-07T00:00:00.000Z' })

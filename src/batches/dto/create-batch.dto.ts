@@ -26,6 +26,7 @@ export class CreateBatchDto {
   productType!: ProductType;
 
   @ApiProperty({
+    type: 'integer',
     example: 100_000_000,
     minimum: MIN_TARGET_CELLS,
     maximum: MAX_TARGET_CELLS,

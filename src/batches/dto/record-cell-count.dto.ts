@@ -6,6 +6,7 @@ import { CellNumber, EquipmentIds, Percentage } from './step-fields';
 
 export class RecordCellCountDto extends CorrectionFields {
   @ApiProperty({
+    format: 'date-time',
     example: '2026-11-05T14:00:00+09:00',
     description:
       'ISO 8601 with zone; within the current passage (not before its seeding), at most 5 minutes ahead',

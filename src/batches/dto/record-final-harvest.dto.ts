@@ -5,6 +5,7 @@ import { CellNumber, EquipmentIds, Percentage } from './step-fields';
 
 export class RecordFinalHarvestDto extends CorrectionFields {
   @ApiProperty({
+    format: 'date-time',
     example: '2026-11-24T09:30:00+09:00',
     description:
       'ISO 8601 with zone; not before the last passage or count, at most 5 minutes ahead. Starts the 48 h shelf life.',

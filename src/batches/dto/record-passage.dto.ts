@@ -6,6 +6,7 @@ import { CellNumber, EquipmentIds, MaterialLotIds, Percentage } from './step-fie
 
 export class RecordPassageDto extends CorrectionFields {
   @ApiProperty({
+    type: 'integer',
     example: 1,
     minimum: 1,
     maximum: 50,
@@ -19,6 +20,7 @@ export class RecordPassageDto extends CorrectionFields {
   passageNumber!: number;
 
   @ApiProperty({
+    format: 'date-time',
     example: '2026-11-07T09:00:00+09:00',
     description:
       'ISO 8601 with zone; not before the seeding it ends nor, for a correction, after the step that follows',
@@ -38,7 +40,7 @@ export class RecordPassageDto extends CorrectionFields {
   @CellNumber('Cells seeded to start the next interval', 400_000)
   cellsSeeded!: number;
 
-  @ApiPropertyOptional({ example: 4, minimum: 1, maximum: 10000 })
+  @ApiPropertyOptional({ type: 'integer', example: 4, minimum: 1, maximum: 10000 })
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -1,4 +1,4 @@
-import { UuidListField } from '../../common/validation/fields';
+import { PercentField, UuidListField } from '../../common/validation/fields';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
@@ -6,7 +6,6 @@ import {
   ArrayUnique,
   IsArray,
   IsInt,
-  IsNumber,
   IsOptional,
   IsUUID,
   Max,
@@ -30,15 +29,7 @@ export const CellNumber = (description: string, example: number): PropertyDecora
  * round is refused rather than silently changed.
  */
 export const Percentage = (description: string, example: number, optional = false): PropertyDecorator =>
-  applyDecorators(
-    optional
-      ? ApiPropertyOptional({ description, example, minimum: 0, maximum: 100 })
-      : ApiProperty({ description, example, minimum: 0, maximum: 100 }),
-    ...(optional ? [IsOptional()] : []),
-    IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }),
-    Min(0),
-    Max(100),
-  );
+  PercentField({ description, example, optional });
 
 /** Reagent lots used in the step, for recall lists; each must exist and not be expired at the step's time. */
 export const MaterialLotIds = (): PropertyDecorator =>

@@ -23,6 +23,14 @@ class RecordedEntryDto {
   @ApiProperty({ ...UUID, nullable: true, example: null })
   correctsId!: string | null;
 
+  @ApiProperty({
+    ...UUID,
+    nullable: true,
+    example: null,
+    description: 'The entry that corrected this one; null while it stands',
+  })
+  supersededBy!: string | null;
+
   @ApiProperty({ type: String, nullable: true, example: null })
   reason!: string | null;
 
@@ -69,7 +77,13 @@ export class IsolationResultDto {
 }
 
 /** The passage as recorded, with the growth it yields (the same shape the batch view lists). */
-export class PassageResultDto extends IntersectionType(RecordedEntryDto, PassageGrowthDto) {}
+export class PassageResultDto extends IntersectionType(RecordedEntryDto, PassageGrowthDto) {
+  @ApiProperty({ type: 'integer', nullable: true, example: 4, description: 'Vessels the cells were split into' })
+  vesselCount!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, example: 85, description: 'Confluence when passaged (%)' })
+  confluencePct!: number | null;
+}
 
 export class CellCountResultDto extends RecordedEntryDto {
   @ApiProperty({ example: 1, description: 'The passage the count was taken in' })

@@ -54,7 +54,17 @@ const CONNECTION_MESSAGES = [
   'Client has encountered a connection error',
   'Connection is not established',
   'connect ECONNREFUSED',
+  // pg's client-side deadline (query_timeout, config/data-source.ts): the server did not answer in time.
+  'Query read timeout',
 ];
+
+/**
+ * SQLSTATEs that mean "no usable session", whatever the statement: the database refuses new sessions
+ * (55000 "not currently accepting connections", 53300 too many, 57P03 starting up or shutting down), ended
+ * ours (57P01, 57P02), is gone or not allowed for us (3D000, 28000, 28P01), or cancelled a statement that
+ * ran past statement_timeout (57014). Retrying later can succeed; the request itself was never the problem.
+ */
+const UNAVAILABLE_STATES = new Set(['53300', '53000', '57014', '3D000', '28000', '28P01']);
 
 export function errorBody(
   code: ErrorCode,
@@ -112,6 +122,7 @@ function fromDatabaseError(error: unknown): ErrorResponse | null {
   if (CONNECTION_MESSAGES.some((text) => message.includes(text))) return unavailable();
   if (!pg?.code) return null;
   const sqlState = pg.code;
+  if (UNAVAILABLE_STATES.has(sqlState) || isRefusedSession(pg, error)) return unavailable();
   if (sqlState.startsWith('23')) {
     const registered = constraintCode(pg.constraint);
     if (registered) return errorBody(registered, messageFor(registered), { constraint: pg.constraint });
@@ -131,8 +142,18 @@ function fromDatabaseError(error: unknown): ErrorResponse | null {
     return errorBody(ErrorCode.UNAVAILABLE, 'The database is busy; retry the request');
   }
   // Connection exceptions, shutdown, too many connections, cannot connect now.
-  if (sqlState.startsWith('08') || sqlState.startsWith('57P') || sqlState === '53300') return unavailable();
+  if (sqlState.startsWith('08') || sqlState.startsWith('57P')) return unavailable();
   return null;
+}
+
+/**
+ * 55000 (object not in prerequisite state) is also a statement's error elsewhere; it is an outage when it is
+ * the database refusing the session, which happens while connecting: the pool's error arrives raw, not as a
+ * statement's QueryFailedError.
+ */
+function isRefusedSession(pg: PgError, error: unknown): boolean {
+  if (pg.code !== '55000') return false;
+  return !(error instanceof QueryFailedError) || /accepting connections/i.test(pg.message ?? '');
 }
 
 function isPgError(error: unknown): error is PgError {

@@ -22,6 +22,8 @@ export enum DomainEvent {
   /** Equipment was registered or calibrated: its calibration due date moved. */
   EQUIPMENT_CALIBRATION_CHANGED = 'equipment.calibration_changed',
   ENVIRONMENTAL_SAMPLE_RECORDED = 'environmental_sample.recorded',
+  /** An adverse event was recorded, reported or closed (docs/vigilance.md): its report-due flag follows. */
+  ADVERSE_EVENT_CHANGED = 'adverse_event.changed',
   /** A flag was raised or resolved (subject: the flag): its webhooks and e-mails go out (docs/notifications.md). */
   FLAG_RAISED = 'flag.raised',
   FLAG_RESOLVED = 'flag.resolved',

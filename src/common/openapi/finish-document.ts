@@ -19,7 +19,8 @@ import { DERIVED_OPERATION_ID, deriveOperationId } from './operation-ids';
  * produced, so that no controller can forget them (docs/http-api.md, "The OpenAPI document"): public routes
  * say `security: []`; every POST declares `Idempotency-Key`; every error answer is the JSON error body, even
  * where success is an SVG, a PDF or NDJSON; every route that reads the database may answer 503, every route
- * that takes a body 413; operationIds are derived from the route.
+ * that takes a body 413; operationIds are derived from the route; a property that only wraps one `$ref` in
+ * `allOf` (what the builder emits for a named enum without other keywords) is the `$ref` itself.
  */
 export interface DocumentRules {
   /** The schema of the error body (`{statusCode, code, message, details}`). */
@@ -53,7 +54,16 @@ export function finishDocument(document: OpenAPIObject, rules: DocumentRules): O
       nameOperation(document, operation, { method, path, prefix: rules.apiPrefix });
     }
   }
+  for (const schema of Object.values(document.components.schemas ?? {})) unwrapLoneAllOf(schema);
   return document;
+}
+
+function unwrapLoneAllOf(schema: SchemaObject | ReferenceObject): void {
+  if (!('properties' in schema) || !schema.properties) return;
+  for (const [name, property] of Object.entries(schema.properties)) {
+    const only = 'allOf' in property && property.allOf?.length === 1 && Object.keys(property).length === 1;
+    if (only) schema.properties[name] = property.allOf![0];
+  }
 }
 
 /** A route without a security requirement is public: say so, rather than inherit the document's bearer default. */

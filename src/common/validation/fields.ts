@@ -186,19 +186,21 @@ function withRule(description: string | undefined, rule: string): string {
 }
 
 /**
- * How many decimals a finite number has, exponent notation included: `1e-7` has 7 (class-validator's own
- * maxDecimalPlaces reads the text after a '.', which `1e-7` lacks).
+ * Whether a finite number has at most `decimals` decimals, by arithmetic rather than by reading its text
+ * (class-validator's maxDecimalPlaces splits the text on '.', and `1e-7` has none: it threw, a 500). Scaled
+ * by 10^decimals the value must be a whole number; the scaling itself is inexact in binary
+ * (1.15 * 100 = 114.99999999999999), so a difference within two units of the last place is rounding noise.
  */
-export function decimalPlaces(value: number): number {
-  const [mantissa, exponent = '0'] = Math.abs(value).toString().split('e');
-  const fraction = mantissa.split('.')[1] ?? '';
-  return Math.max(0, fraction.length - Number(exponent));
+export function hasAtMostDecimals(value: number, decimals: number): boolean {
+  const scaled = value * 10 ** decimals;
+  if (!Number.isFinite(scaled)) return false;
+  return Math.abs(scaled - Math.round(scaled)) <= Math.abs(scaled) * 2 * Number.EPSILON;
 }
 
 function MaxDecimals(decimals: number): PropertyDecorator {
   return numberRule(
     'maxDecimals',
-    (value) => decimalPlaces(value) <= decimals,
+    (value) => hasAtMostDecimals(value, decimals),
     `at most ${decimals} decimals`,
   );
 }

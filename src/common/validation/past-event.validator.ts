@@ -1,10 +1,12 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { validationNow } from './validation-clock';
 
 /** How far a clock on a tablet may run ahead of ours before a "past event" is refused as being in the future. */
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 
 /**
- * A timestamp of something that happened: ISO 8601 with a zone, at most five minutes in the future. Paper
+ * A timestamp of something that happened: ISO 8601 with a zone, at most five minutes ahead of the application's
+ * Clock (see validation-clock.ts). Paper
  * records may be back-entered, so any past time is accepted. Use with `@Type(() => Date)` absent: the value
  * stays a string until this check passes, then the DTO's getter or the service parses it.
  */
@@ -18,7 +20,7 @@ export function IsPastEventTime(options?: ValidationOptions): PropertyDecorator 
       validator: {
         validate(value: unknown): boolean {
           const at = parseZonedTimestamp(value);
-          return at !== null && at.getTime() <= Date.now() + FUTURE_TOLERANCE_MS;
+          return at !== null && at.getTime() <= validationNow().getTime() + FUTURE_TOLERANCE_MS;
         },
         defaultMessage(args: ValidationArguments): string {
           return `${args.property} must be an ISO 8601 timestamp with a time zone, not more than 5 minutes in the future`;

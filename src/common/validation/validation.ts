@@ -1,7 +1,10 @@
-import { Param, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
+import { Param, ParseUUIDPipe, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
+import type { ValidatorOptions } from 'class-validator';
+import { Clock } from '../clock/clock';
 import { ApiParam } from '@nestjs/swagger';
 import { DomainError } from '../errors/domain-error';
 import { ErrorCode } from '../errors/error-code';
+import { withValidationClock } from './validation-clock';
 
 export interface FieldError {
   field: string;
@@ -21,12 +24,29 @@ export function validationFailed(fields: FieldError[]): DomainError {
   return new DomainError(ErrorCode.VALIDATION_FAILED, `Invalid input: ${names}`, { fields });
 }
 
+/** Runs every validation with the application's Clock, so "not in the future" means the Clock's future. */
+class ClockedValidationPipe extends ValidationPipe {
+  constructor(
+    private readonly clock: Clock,
+    options: ValidationPipeOptions,
+  ) {
+    super(options);
+  }
+
+  protected override validate(
+    object: object,
+    options?: ValidatorOptions,
+  ): Promise<ValidationError[]> | ValidationError[] {
+    return withValidationClock(this.clock, () => super.validate(object, options));
+  }
+}
+
 /**
  * The global pipe: unknown properties are refused (never silently stored), types are converted, and every
  * failure becomes `400 VALIDATION_FAILED` listing the fields.
  */
-export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+export function createValidationPipe(clock: Clock = new Clock()): ValidationPipe {
+  return new ClockedValidationPipe(clock, {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -19,6 +19,7 @@ export class ConsentDto {
   banking!: boolean;
 
   @ApiProperty({
+    format: 'date-time',
     example: '2026-11-20T10:00:00+09:00',
     description: 'When the form was signed (not more than 5 minutes ahead)',
   })
@@ -26,6 +27,7 @@ export class ConsentDto {
   signedAt!: string;
 
   @ApiPropertyOptional({
+    format: 'date-time',
     example: '2031-11-20T00:00:00+09:00',
     description: 'When the banking consent lapses; only with banking: true, and after signedAt',
   })

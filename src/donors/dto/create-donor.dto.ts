@@ -4,6 +4,7 @@ import {
   IsDefined,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -41,7 +42,12 @@ export class CreateDonorDto {
   @Matches(/\S/, { message: 'externalRef must not be blank' })
   externalRef?: string;
 
-  @ApiProperty({ example: 1968, minimum: 1900, description: 'Year of birth (not after the current year)' })
+  @ApiProperty({
+    type: 'integer',
+    example: 1968,
+    minimum: 1900,
+    description: 'Year of birth (not after the current year)',
+  })
   @IsInt()
   @Min(1900)
   @Max(2100)
@@ -53,6 +59,7 @@ export class CreateDonorDto {
 
   @ApiProperty({ type: ConsentDto })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ConsentDto)
   consent!: ConsentDto;

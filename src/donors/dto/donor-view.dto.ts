@@ -1,3 +1,4 @@
+import { NullableObjectProperty } from '../../common/http/view-properties';
 import { ApiProperty } from '@nestjs/swagger';
 import {
   ScreeningMarker,
@@ -143,11 +144,7 @@ export class DonorViewDto {
   })
   screenings!: ScreeningViewDto[];
 
-  @ApiProperty({
-    type: ConsentViewDto,
-    nullable: true,
-    description: 'The consent in force: the one recorded last',
-  })
+  @NullableObjectProperty(ConsentViewDto, 'The consent in force: the one recorded last')
   consent!: ConsentViewDto | null;
 
   @ApiProperty({

@@ -17,7 +17,11 @@ export class RecordScreeningDto extends CorrectionFields {
   @IsEnum(ScreeningResult)
   result!: ScreeningResult;
 
-  @ApiProperty({ example: '2026-11-18T14:00:00+09:00', description: 'When the sample was tested' })
+  @ApiProperty({
+    format: 'date-time',
+    example: '2026-11-18T14:00:00+09:00',
+    description: 'When the sample was tested',
+  })
   @IsPastEventTime()
   testedAt!: string;
 }

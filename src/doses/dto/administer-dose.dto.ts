@@ -1,3 +1,4 @@
+import { ScanField } from '../../labels/dto/scan-field';
 import { EnumField, PastTimestampField, TextField } from '../../common/validation/fields';
 import { INJECTION_SITES, InjectionSite } from '../domain/injection-site';
 
@@ -20,4 +21,7 @@ export class AdministerDoseDto {
 
   @TextField({ max: 100, example: 'X999926000042-D01', description: 'The label scanned from the syringe' })
   doseLabel!: string;
+
+  @ScanField("The syringe's label, either symbol or its text, checked beside doseLabel")
+  scan?: string;
 }

@@ -11,6 +11,21 @@ import { INJECTION_SITES, InjectionSite } from '../domain/injection-site';
 import { BatchIdentity } from '../../batches/batches.service';
 import { DoseEntity } from '../dose.entity';
 
+/** A deviation found when the clinic received the dose (`ReceiptDeviation`). */
+export class DoseDeviationDto {
+  @ApiProperty({ enum: ['TEMPERATURE_OUT_OF_RANGE'], example: 'TEMPERATURE_OUT_OF_RANGE' })
+  type!: ReceiptDeviation['type'];
+
+  @ApiProperty({ example: 9.5 })
+  temperatureC!: number;
+
+  @ApiProperty({ example: 2 })
+  allowedMinC!: number;
+
+  @ApiProperty({ example: 8 })
+  allowedMaxC!: number;
+}
+
 export class DoseReceiptDto {
   @DateTimeProperty({ example: '2026-11-24T02:00:00.000Z' })
   receivedAt!: Date;
@@ -76,9 +91,7 @@ export class DoseViewDto {
   receipt!: DoseReceiptDto | null;
 
   @ApiProperty({
-    type: 'array',
-    items: { type: 'object', additionalProperties: true },
-    example: [],
+    type: [DoseDeviationDto],
     description: 'Deviations recorded on the dose (a temperature outside 2..8 C at receipt)',
   })
   deviations!: ReceiptDeviation[];

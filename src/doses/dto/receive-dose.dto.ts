@@ -1,3 +1,4 @@
+import { ScanField } from '../../labels/dto/scan-field';
 import { BooleanField, NumberField, PastTimestampField } from '../../common/validation/fields';
 
 export class ReceiveDoseDto {
@@ -18,4 +19,7 @@ export class ReceiveDoseDto {
     description: 'false: the dose arrived damaged and is REJECTED (never administered)',
   })
   intact!: boolean;
+
+  @ScanField("The dose's label")
+  scan?: string;
 }

@@ -3,6 +3,7 @@ import { registerDecorator, ValidationArguments } from 'class-validator';
 import { IntegerProperty, UuidProperty } from '../../common/http/view-properties';
 import { UuidField } from '../../common/validation/fields';
 import { FUTURE_TOLERANCE_MS, parseZonedTimestamp } from '../../common/validation/past-event.validator';
+import { validationNow } from '../../common/validation/validation-clock';
 import { MAX_TEMPERATURE_C, MIN_TEMPERATURE_C } from '../domain/logger-csv';
 
 /** A batch holds at most this many readings (docs/environment.md, "Readings"). */
@@ -28,7 +29,7 @@ export class ReadingDto {
  * in one loop rather than by a nested DTO per reading: ten thousand class instances would cost more than
  * storing them.
  */
-export function readingsProblems(value: unknown, now: number = Date.now()): string[] {
+export function readingsProblems(value: unknown, now: number = validationNow().getTime()): string[] {
   if (!Array.isArray(value)) return ['readings must be an array'];
   if (value.length < 1 || value.length > MAX_READINGS_PER_BATCH)
     return [`readings must hold 1 to ${MAX_READINGS_PER_BATCH} readings`];

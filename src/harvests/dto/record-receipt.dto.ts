@@ -1,3 +1,4 @@
+import { ScanField } from '../../labels/dto/scan-field';
 import { BooleanField, NumberField, PastTimestampField } from '../../common/validation/fields';
 
 export class RecordReceiptDto {
@@ -18,4 +19,7 @@ export class RecordReceiptDto {
 
   @BooleanField({ example: true, description: 'Container and seal intact; false rejects the tissue' })
   intact!: boolean;
+
+  @ScanField("The harvest's label (its id)")
+  scan?: string;
 }

@@ -46,7 +46,7 @@ export class QueueDashboard implements OnModuleInit {
 
   private async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     try {
-      await this.auth.assertAdmin(request.headers.authorization);
+      await this.auth.assertAdmin(request.headers.authorization, request.ip);
     } catch (error) {
       const { status, body } = toErrorResponse(error);
       if (status === 401)

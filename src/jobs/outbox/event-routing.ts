@@ -3,7 +3,7 @@ import { EvaluateJobData, JobName, JobQueueName } from '../job-names';
 import { QueuedJob } from '../queues/job-queues';
 import { OutboxEventRow } from './outbox.repository';
 
-const { READINESS, EXPIRY, STORAGE_REVIEW, ENVIRONMENT, NOTIFICATIONS } = JobQueueName;
+const { READINESS, EXPIRY, STORAGE_REVIEW, ENVIRONMENT, VIGILANCE, NOTIFICATIONS } = JobQueueName;
 
 /**
  * Which processors re-derive their flags when an event happens. Every processor recomputes from the record,
@@ -26,6 +26,7 @@ export const EVENT_ROUTES: Readonly<Record<string, readonly JobQueueName[]>> = {
   [DomainEvent.EXCURSION_CHANGED]: [ENVIRONMENT],
   [DomainEvent.EQUIPMENT_CALIBRATION_CHANGED]: [ENVIRONMENT],
   [DomainEvent.ENVIRONMENTAL_SAMPLE_RECORDED]: [ENVIRONMENT],
+  [DomainEvent.ADVERSE_EVENT_CHANGED]: [VIGILANCE],
   // The deliveries are recorded with the flag change; these rows only wake their sender.
   [DomainEvent.FLAG_RAISED]: [NOTIFICATIONS],
   [DomainEvent.FLAG_RESOLVED]: [NOTIFICATIONS],

@@ -61,6 +61,7 @@ export class JobQueues implements OnApplicationShutdown {
     @InjectQueue(JobQueueName.STORAGE_REVIEW) storageReview: Queue,
     @InjectQueue(JobQueueName.EXPIRY) expiry: Queue,
     @InjectQueue(JobQueueName.ENVIRONMENT) environment: Queue,
+    @InjectQueue(JobQueueName.VIGILANCE) vigilance: Queue,
     @InjectQueue(JobQueueName.NOTIFICATIONS) notifications: Queue,
   ) {
     this.jobOptions = defaultJobOptions(env);
@@ -69,6 +70,7 @@ export class JobQueues implements OnApplicationShutdown {
       [JobQueueName.STORAGE_REVIEW]: storageReview,
       [JobQueueName.EXPIRY]: expiry,
       [JobQueueName.ENVIRONMENT]: environment,
+      [JobQueueName.VIGILANCE]: vigilance,
       [JobQueueName.NOTIFICATIONS]: notifications,
     };
     for (const name of JOB_QUEUE_NAMES) {

@@ -52,6 +52,7 @@ export class JobSchedulers implements OnApplicationBootstrap, OnModuleDestroy {
       [JobQueueName.STORAGE_REVIEW]: jobs.storageReviewSweepSeconds * 1000,
       [JobQueueName.EXPIRY]: jobs.expirySweepSeconds * 1000,
       [JobQueueName.ENVIRONMENT]: jobs.environmentSweepSeconds * 1000,
+      [JobQueueName.VIGILANCE]: jobs.vigilanceSweepSeconds * 1000,
       // Due deliveries whose wake-up was lost (Redis restarted empty, a worker killed mid-attempt).
       [JobQueueName.NOTIFICATIONS]: notifications.deliverySweepSeconds * 1000,
     };

@@ -3,6 +3,7 @@ import { Job, Worker } from 'bullmq';
 import { hostname } from 'node:os';
 import { appConfig, AppConfig } from '../../../config/app.config';
 import { EnvironmentProcessor } from '../environment/environment.processor';
+import { VigilanceProcessor } from '../vigilance/vigilance.processor';
 import { ExpiryProcessor } from '../expiry/expiry.processor';
 import { runsJobs } from '../job-names';
 import { JobMetrics } from '../job-metrics';
@@ -37,13 +38,14 @@ export class JobWorkers implements OnApplicationBootstrap, OnModuleDestroy {
     storageReview: StorageReviewProcessor,
     expiry: ExpiryProcessor,
     environment: EnvironmentProcessor,
+    vigilance: VigilanceProcessor,
     notifications: NotificationJobsProcessor,
     private readonly redis: JobsRedis,
     private readonly queues: JobQueues,
     private readonly metrics: JobMetrics,
     @Inject(appConfig.KEY) private readonly env: AppConfig,
   ) {
-    this.processors = [readiness, storageReview, expiry, environment, notifications];
+    this.processors = [readiness, storageReview, expiry, environment, vigilance, notifications];
   }
 
   onApplicationBootstrap(): void {

@@ -1,5 +1,7 @@
+import { BatchVialDto } from '../../bank/dto/batch-vial.dto';
 import { ApiProperty } from '@nestjs/swagger';
 import { MATERIAL_KINDS, MaterialKind, MaterialLotRow, RecallBatchRow } from '../materials.repository';
+import type { BatchVialRecord } from '../../bank/vial-records.service';
 
 export class MaterialLotViewDto {
   @ApiProperty({ format: 'uuid', example: '2d6f0a3e-4b1c-4f7e-9a8b-6c5d4e3f2a1b' })
@@ -128,11 +130,10 @@ export class RecallBatchDto {
   doses!: RecallDoseDto[];
 
   @ApiProperty({
-    type: [Object],
-    example: [],
+    type: [BatchVialDto],
     description: 'Banked vials of the batch (label, status, position, booster), from the cell bank',
   })
-  vials!: unknown[];
+  vials!: BatchVialDto[];
 }
 
 export class MaterialLotUsageDto {
@@ -156,6 +157,6 @@ export function materialLotView(row: MaterialLotRow, now: Date): MaterialLotView
   };
 }
 
-export function recallBatchView(row: RecallBatchRow, vials: unknown[] = []): RecallBatchDto {
+export function recallBatchView(row: RecallBatchRow, vials: BatchVialRecord[] = []): RecallBatchDto {
   return { ...row, vials };
 }

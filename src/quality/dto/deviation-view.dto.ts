@@ -1,3 +1,4 @@
+import { NullableObjectProperty } from '../../common/http/view-properties';
 import { ApiProperty } from '@nestjs/swagger';
 import { DeviationRow } from '../deviations.repository';
 import { DEVIATION_SEVERITIES, DeviationSeverity } from '../domain/deviation-severity';
@@ -59,7 +60,7 @@ export class DeviationViewDto {
   @ApiProperty({ type: String, nullable: true, example: null })
   resolution!: string | null;
 
-  @ApiProperty({ type: DeviationSignatureDto, nullable: true, description: "QA's signature on closing" })
+  @NullableObjectProperty(DeviationSignatureDto, "QA's signature on closing")
   signature!: DeviationSignatureDto | null;
 }
 

@@ -19,6 +19,7 @@ export class RecordDeviationDto {
   severity!: DeviationSeverity;
 
   @ApiProperty({
+    format: 'date-time',
     example: '2026-11-18T14:20:00+09:00',
     description: 'When it happened; at most 5 minutes ahead',
   })

@@ -108,6 +108,7 @@ export class RecordQcResultDto extends CorrectionFields {
   unit?: string;
 
   @ApiProperty({
+    format: 'date-time',
     example: '2026-11-20T10:00:00+09:00',
     description: 'When the test was read; at most 5 minutes ahead',
   })

@@ -1,3 +1,6 @@
+import { BatchVialDto } from '../../bank/dto/batch-vial.dto';
+import { ReceiptDeviationDto } from '../../harvests/dto/harvest-view.dto';
+import { NullableObjectProperty } from '../../common/http/view-properties';
 import { EquipmentUseDto } from '../../environment/dto/equipment.dto';
 import { ApiProperty } from '@nestjs/swagger';
 import { BatchSummaryDto, DecisionViewDto, QcResultViewDto } from '../../batches/dto/batch-view.dto';
@@ -53,8 +56,8 @@ export class LineageHarvestDto {
   @ApiProperty({ type: String, nullable: true, example: null })
   rejectionReason!: string | null;
 
-  @ApiProperty({ type: 'array', items: { type: 'object' }, example: [] })
-  deviations!: unknown[];
+  @ApiProperty({ type: [ReceiptDeviationDto], description: 'Deviations recorded at receipt' })
+  deviations!: ReceiptDeviationDto[];
 }
 
 export class LineageEventDto {
@@ -221,7 +224,7 @@ export class LineageDoseDto {
   @ApiProperty({ ...DATE_TIME, nullable: true, example: null })
   destroyedAt!: Date | null;
 
-  @ApiProperty({ type: DoseAdministrationDto, nullable: true })
+  @NullableObjectProperty(DoseAdministrationDto)
   administration!: DoseAdministrationDto | null;
 }
 
@@ -250,19 +253,17 @@ export class LineageDto {
   @ApiProperty({ type: [LineageDeviationDto] })
   deviations!: LineageDeviationDto[];
 
-  @ApiProperty({ type: DecisionViewDto, nullable: true })
+  @NullableObjectProperty(DecisionViewDto)
   decision!: DecisionViewDto | null;
 
   @ApiProperty({ type: [LineageDoseDto] })
   doses!: LineageDoseDto[];
 
   @ApiProperty({
-    type: 'array',
-    items: { type: 'object' },
-    example: [],
+    type: [BatchVialDto],
     description: 'Cryopreserved vials with their boosters',
   })
-  vials!: unknown[];
+  vials!: BatchVialDto[];
 
   @ApiProperty({
     type: [EquipmentUseDto],

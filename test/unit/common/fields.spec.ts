@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import {
-  decimalPlaces,
+  hasAtMostDecimals,
   EnumField,
   IntegerField,
   NestedField,
@@ -53,11 +53,26 @@ describe('field decorators', () => {
     expect(failing(valid)).toEqual([]);
   });
 
-  it('counts decimals in exponent notation too (1e-7 has 7), so no number crashes the check', () => {
-    expect([decimalPlaces(1e-7), decimalPlaces(1.5e-7), decimalPlaces(20), decimalPlaces(2.25)]).toEqual([
-      7, 8, 0, 2,
+  it('counts decimals by arithmetic, exponent notation too (1e-7 has 7), so no number crashes the check', () => {
+    expect([1e-7, 1.5e-7, 5e-324, 0.001, 2.345].map((v) => hasAtMostDecimals(v, 2))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
     ]);
-    expect(decimalPlaces(1e21)).toBe(0);
+    expect([20, 2.25, 1.15, 0.29, 99.99, 0, -12.5, 1e21].map((v) => hasAtMostDecimals(v, 2))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(hasAtMostDecimals(99999.999, 3)).toBe(true);
+    expect(hasAtMostDecimals(1e-7, 7)).toBe(true);
     expect(failing({ ...valid, reading: { volumeMl: 1e-7, cells: 1 } })).toEqual([
       'reading',
       'reading.volumeMl',
