@@ -1,3 +1,4 @@
+import { queryRows } from '../lib/database';
 import { percentiles } from '../lib/load';
 import { Figure, round } from '../lib/report';
 import { BENCH_PASSWORD } from '../lib/generate';
@@ -65,6 +66,7 @@ async function aLargeBatch(context: ScenarioContext): Promise<string> {
   for (const marker of ['HBV', 'HCV', 'HIV', 'HTLV1', 'SYPHILIS']) {
     await post(doctor, `/donors/${donor.id}/screenings`, { marker, result: 'NEGATIVE', testedAt: at(-23) });
   }
+  await syncDinSequences(context);
   const harvest = await post(doctor, '/harvests', {
     donorId: donor.id,
     tissue: 'ADIPOSE',
@@ -213,4 +215,17 @@ async function releasedWithProducts(
       vials,
     });
   }
+}
+
+/**
+ * The generated history holds DINs that the app's counter (din_sequences) never handed out; without this the
+ * first batch created through the API would be given a DIN that exists already.
+ */
+async function syncDinSequences(context: ScenarioContext): Promise<void> {
+  await queryRows(
+    context.databaseUrl,
+    `INSERT INTO din_sequences (facility_fin, year2, last_value)
+     SELECT substr(din, 1, 5), substr(din, 6, 2)::int, max(substr(din, 8, 6)::int) FROM batches GROUP BY 1, 2
+     ON CONFLICT (facility_fin, year2) DO UPDATE SET last_value = GREATEST(din_sequences.last_value, EXCLUDED.last_value)`,
+  );
 }

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Response } from 'superagent';
 import { aReleasedBatch, aDose } from '../support/release-fixtures';
 import { aCast, bearer, Cast } from '../support/people';
@@ -46,6 +48,13 @@ describe('records that leave the system: batch record and certificate', () => {
       .parse(binary)
       .expect(200);
     expect(response.headers['content-type']).toMatch(/^application\/pdf/);
+    // RECORDS_SAMPLE_DIR=<folder> keeps the PDFs, for the sample pages in docs/records/.
+    const keep = process.env.RECORDS_SAMPLE_DIR;
+    if (keep)
+      writeFileSync(
+        join(keep, path.includes('certificate') ? 'certificate.pdf' : 'batch-record.pdf'),
+        response.body as Buffer,
+      );
     return response.body as Buffer;
   };
 

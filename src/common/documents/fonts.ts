@@ -1,3 +1,4 @@
+import { create, Font } from 'fontkit';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -13,13 +14,20 @@ const FILES: Record<keyof typeof FONT, string> = {
   bold: '@expo-google-fonts/noto-sans-jp/700Bold/NotoSansJP_700Bold.ttf',
 };
 
-let loaded: Record<keyof typeof FONT, Buffer> | null = null;
+let loaded: Record<keyof typeof FONT, Font> | null = null;
 
-/** The font files' bytes, read once per process (5 MB each: re-reading them per document would cost more than drawing it). */
-export function documentFonts(): Record<keyof typeof FONT, Buffer> {
-  loaded ??= {
-    regular: readFileSync(require.resolve(FILES.regular)),
-    bold: readFileSync(require.resolve(FILES.bold)),
-  };
+/**
+ * The parsed fonts, read and parsed once per process and shared by every document: pdfkit takes a fontkit
+ * font as it takes a file, and parsing a 5 MB font's tables again for each document cost more than drawing
+ * it. Sharing is safe: each document keeps its own subset and layout cache, and rendering is synchronous.
+ */
+export function documentFonts(): Record<keyof typeof FONT, Font> {
+  loaded ??= { regular: parse(FILES.regular), bold: parse(FILES.bold) };
   return loaded;
+}
+
+function parse(file: string): Font {
+  const font = create(readFileSync(require.resolve(file)));
+  if (!('layout' in font)) throw new Error(`${file} is a font collection, not a font`);
+  return font;
 }

@@ -58,8 +58,9 @@ export function openDocument(meta: DocumentMeta): PDFKit.PDFDocument {
     },
   });
   const fonts = documentFonts();
-  doc.registerFont(FONT.regular, fonts.regular);
-  doc.registerFont(FONT.bold, fonts.bold);
+  // pdfkit accepts a parsed fontkit font where its types name only files and buffers (fonts.ts says why).
+  doc.registerFont(FONT.regular, fonts.regular as unknown as Buffer);
+  doc.registerFont(FONT.bold, fonts.bold as unknown as Buffer);
   doc.font(FONT.regular).fontSize(BODY_FONT_SIZE);
   return doc;
 }

@@ -29,11 +29,12 @@ export function drawTable(doc: PDFKit.PDFDocument, columns: TableColumn[], rows:
   const header: TableRow = { cells: columns.map((c) => c.header), shade: true };
   drawRow(doc, x0, widths, columns, header, true);
   for (const row of rows) {
-    if (doc.y + rowHeight(doc, widths, row) > doc.page.height - doc.page.margins.bottom) {
+    const height = rowHeight(doc, widths, row);
+    if (doc.y + height > doc.page.height - doc.page.margins.bottom) {
       doc.addPage();
       drawRow(doc, x0, widths, columns, header, true);
     }
-    drawRow(doc, x0, widths, columns, row, false);
+    drawRow(doc, x0, widths, columns, row, false, height);
   }
   doc.x = x0;
   doc.moveDown(0.6);
@@ -52,9 +53,9 @@ function drawRow(
   columns: TableColumn[],
   row: TableRow,
   isHeader: boolean,
+  height = rowHeight(doc, widths, row),
 ): void {
   const y = doc.y;
-  const height = rowHeight(doc, widths, row);
   const total = widths.reduce((a, b) => a + b, 0);
   if (row.shade) doc.rect(x0, y, total, height).fill(isHeader ? '#e4e4e4' : '#f4f4f4');
   doc.fillColor(row.struck ? '#666666' : 'black');

@@ -3,23 +3,35 @@
 /** An instant in the facility's zone, to the minute, with the zone named: "2026-11-24 15:00 (Asia/Tokyo)". */
 export function facilityTime(at: Date | null, timeZone: string): string {
   if (!at) return '—';
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
+  const parts = formatterFor(timeZone).formatToParts(at);
   const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
 }
 
+// Building an Intl formatter costs far more than using one, and a large record prints hundreds of times.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+const integers = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 /** Cell numbers with thousands separators (1,600,000), other numbers as recorded. */
 export function quantity(value: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
-  return Number.isInteger(value) ? value.toLocaleString('en-US') : String(value);
+  return Number.isInteger(value) ? integers.format(value) : String(value);
 }
 
 export interface AppliedSpec {

@@ -199,13 +199,13 @@ function qcSection(doc: PDFKit.PDFDocument, r: BatchRecordData, at: At, name: Na
   drawTable(
     doc,
     [
-      { header: 'Test', share: 0.16 },
-      { header: 'Value', share: 0.1, align: 'right' },
-      { header: 'Unit', share: 0.07 },
+      { header: 'Test', share: 0.18 },
+      { header: 'Value', share: 0.11, align: 'right' },
+      { header: 'Unit', share: 0.08 },
       { header: 'Limit applied', share: 0.15 },
-      { header: 'Outcome', share: 0.1 },
-      { header: 'Tested, recorded by', share: 0.18 },
-      { header: 'Correction', share: 0.24 },
+      { header: 'Outcome', share: 0.09 },
+      { header: 'Tested, recorded by', share: 0.17 },
+      { header: 'Correction', share: 0.22 },
     ],
     rows,
   );
