@@ -11,6 +11,9 @@ const ago = (ms: number): string => new Date(Date.now() - ms).toISOString();
  * Pain outcomes per knee bound to the dose given into it: baselines, follow-ups, the responder rule, the
  * booster candidate and the follow-up that falls due (its sweep is the expiry job's).
  */
+// Fixtures hash passwords and build whole cultures through the API: slow on a busy machine, so hooks get time.
+jest.setTimeout(120_000);
+
 describe('outcomes: baselines, follow-ups, responders and their flags', () => {
   let t: JobsTestApp;
   let cast: Cast;

@@ -20,6 +20,9 @@ const fromNow = (ms: number): string => new Date(Date.now() + ms).toISOString();
  * projection reaches 1e8 cells (~9.97 doublings) about 25 minutes ago. A visit 12 h (RELEASE_LEAD_HOURS) after
  * a window end 30 minutes ago is therefore just too early; one 12 h after now is on track.
  */
+// Fixtures hash passwords and build whole cultures through the API: slow on a busy machine, so hooks get time.
+jest.setTimeout(120_000);
+
 describe('outcomes: the injection plan a culture must meet', () => {
   let t: TestApp;
   let cast: Cast;

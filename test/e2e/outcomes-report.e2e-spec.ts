@@ -17,6 +17,9 @@ const at = (days: number): string => new Date(X + days * DAY).toISOString();
  *   2 LEFT    250M   2 (1, 3)   50        30 (40 %)     20 (60 %)R
  *   2 RIGHT    10M   -          -         first injected 400 days before the period: not in it
  */
+// Fixtures hash passwords and build whole cultures through the API: slow on a busy machine, so hooks get time.
+jest.setTimeout(120_000);
+
 describe('outcomes: the outcome report', () => {
   let t: TestApp;
   let cast: Cast;
