@@ -34,6 +34,8 @@ INSERT INTO batch_cell_counts (id, batch_id, passage_number, counted_at, total_c
  RETURNING id, corrects_id AS "correctsId", superseded_by AS "supersededBy", reason,
   recorded_by AS "recordedBy", recorded_at AS "recordedAt", passage_number AS "passageNumber", counted_at AS "countedAt", total_cells AS "totalCells",
   viability_pct AS "viabilityPct", method \gset c_
+-- src/outcomes/outcome-flags.service.ts hears the step: does the batch have an injection plan (none here)?
+SELECT id FROM injection_plans WHERE batch_id = :id ORDER BY version DESC LIMIT 1;
 -- The canonical text as src/audit/canonical.ts writes it. Positional arguments only: pgbench would read a
 -- literal `:null` inside the JSON as a variable.
 SELECT seq FROM audit_append(format(

@@ -94,6 +94,7 @@ export async function generate(
             '50-materials.sql',
             '70-readings.sql',
             '80-vigilance.sql',
+            '80-outcomes.sql',
           ]),
           clients,
           log,

@@ -46,6 +46,10 @@ export class InjectionPlanReader {
     return outlook?.plan ?? null;
   }
 
+  async hasPlan(batchId: string, manager?: EntityManager): Promise<boolean> {
+    return (await this.plans.current(batchId, manager)) !== null;
+  }
+
   /** How the visit stands, for the flags. */
   async outlook(batchId: string, manager?: EntityManager): Promise<VisitOutlook | null> {
     const batch = await this.plans.findSubject(batchId, manager);

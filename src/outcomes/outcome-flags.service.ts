@@ -62,6 +62,8 @@ export class OutcomeFlags implements OnModuleInit {
   }
 
   async reconcileVisit(tx: TransactionContext, batchId: string, replanned = false): Promise<void> {
+    // Most batches have no plan, and a flag needs one (plans are never deleted): one look-up per step, no lock.
+    if (!(await this.plans.hasPlan(batchId, tx.manager))) return;
     if (replanned) {
       await this.flags.reconcileWithin(tx, FlagType.VISIT_AT_RISK, batchId, () => Promise.resolve(null));
     }
