@@ -1,12 +1,6 @@
 import { NullableObjectProperty } from '../../common/http/view-properties';
 import { ApiProperty } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsUUID,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsUUID } from 'class-validator';
 import { NumberField } from '../../common/validation/fields';
 import { IsPastEventTime } from '../../common/validation/past-event.validator';
 import { DoseViewDto } from '../../doses/dto/dose-view.dto';
