@@ -1,5 +1,6 @@
-import { Controller, Get, Header, Headers, Inject } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { Public } from '../auth/roles.decorator';
@@ -28,9 +29,11 @@ export class MetricsController {
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format' })
   @ApiErrors([ErrorCode.UNAUTHENTICATED, 'METRICS_TOKEN is set and the bearer token is missing or wrong'])
-  async scrape(@Headers('authorization') authorization?: string): Promise<string> {
+  // The header is read off the request, not taken with @Headers: that would document it as required, and
+  // it is needed only when METRICS_TOKEN is set.
+  async scrape(@Req() request: FastifyRequest): Promise<string> {
     const token = this.env.metricsToken;
-    if (token !== null && !bearerMatches(authorization, token))
+    if (token !== null && !bearerMatches(request.headers.authorization, token))
       throw new DomainError(ErrorCode.UNAUTHENTICATED, 'A valid metrics token is required');
     return this.metrics.registry.metrics();
   }
