@@ -160,6 +160,22 @@ export function TextField(options: FieldOptions & { max: number; notBlank?: bool
   );
 }
 
+/**
+ * The signer's own password under an electronic signature (re-authentication, 21 CFR 11.200): write-only in
+ * the document, never stored or echoed.
+ */
+export function SignerPasswordField(): PropertyDecorator {
+  return documented(
+    {
+      description: "The signer's own password (re-authentication); never stored",
+      example: 'correct horse battery',
+    },
+    { type: String, minLength: 1, maxLength: 1024, writeOnly: true },
+    IsString(),
+    Length(1, 1024),
+  );
+}
+
 export function BooleanField(options: FieldOptions = {}): PropertyDecorator {
   return documented(options, { type: Boolean }, IsBoolean());
 }

@@ -6,7 +6,7 @@ import {
   UuidProperty,
 } from '../../common/http/view-properties';
 import { PageQuery } from '../../common/pagination/pagination';
-import { EnumField, TextField } from '../../common/validation/fields';
+import { EnumField, TextField, SignerPasswordField } from '../../common/validation/fields';
 import { ExcursionOutcome, ExcursionStatus } from '../domain/excursion-status';
 import { ExcursionEntity } from '../excursion.entity';
 
@@ -130,7 +130,7 @@ export class DisposeExcursionDto {
   @TextField({ max: 5000, notBlank: true, example: 'Logger trace reviewed with the vial map' })
   comment!: string;
 
-  @TextField({ max: 1024, description: "The signer's password (21 CFR 11.200); never stored" })
+  @SignerPasswordField()
   password!: string;
 }
 

@@ -1,15 +1,10 @@
+import { SignerPasswordField } from '../../common/validation/fields';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length, Matches } from 'class-validator';
 
 /** QA's acceptance of a legacy batch's paper record, under their signature (docs/imports.md). */
 export class AcceptLegacyDto {
-  @ApiProperty({
-    example: 'correct horse battery',
-    writeOnly: true,
-    description: "The QA signer's own password (re-authentication)",
-  })
-  @IsString()
-  @Length(1, 1024)
+  @SignerPasswordField()
   password!: string;
 
   @ApiProperty({

@@ -1,3 +1,4 @@
+import { SignerPasswordField } from '../../common/validation/fields';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length, Matches } from 'class-validator';
 
@@ -13,12 +14,6 @@ export class CloseDeviationDto {
   @Matches(/\S/, { message: 'resolution must not be blank' })
   resolution!: string;
 
-  @ApiProperty({
-    example: 'correct horse battery',
-    writeOnly: true,
-    description: "The QA signer's own password (re-authentication)",
-  })
-  @IsString()
-  @Length(1, 1024)
+  @SignerPasswordField()
   password!: string;
 }

@@ -1,3 +1,4 @@
+import { SignerPasswordField } from '../../common/validation/fields';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, Length, Matches, ValidateIf } from 'class-validator';
 
@@ -9,13 +10,7 @@ export class DecideBatchDto {
   @IsIn(BATCH_DECISIONS)
   decision!: BatchDecision;
 
-  @ApiProperty({
-    example: 'correct horse battery',
-    writeOnly: true,
-    description: "The QA signer's own password (re-authentication)",
-  })
-  @IsString()
-  @Length(1, 1024)
+  @SignerPasswordField()
   password!: string;
 
   @ApiProperty({

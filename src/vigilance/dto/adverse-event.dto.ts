@@ -7,6 +7,7 @@ import {
   PastTimestampField,
   TextField,
   UuidField,
+  SignerPasswordField,
 } from '../../common/validation/fields';
 import { AdverseEventEntity, VigilanceSignature } from '../adverse-event.entity';
 import {
@@ -55,7 +56,7 @@ export class ReportAdverseEventDto {
   @TextField({ max: 200, notBlank: true, example: 'MHLW-2026-000123', description: 'The receipt number' })
   reference!: string;
 
-  @TextField({ max: 1024, description: "The signer's password (21 CFR 11.200); never stored" })
+  @SignerPasswordField()
   password!: string;
 }
 
@@ -66,7 +67,7 @@ export class CloseAdverseEventDto {
   @TextField({ max: 5000, notBlank: true, example: 'Culture of the joint fluid negative; not related' })
   conclusion!: string;
 
-  @TextField({ max: 1024, description: "The signer's password (21 CFR 11.200); never stored" })
+  @SignerPasswordField()
   password!: string;
 }
 

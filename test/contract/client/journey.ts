@@ -348,7 +348,7 @@ async function releaseTheBatch(cast: Cast, batchId: string): Promise<void> {
   const { technician2, qa } = cast;
   const path = { params: { path: { id: batchId } } };
   const testedAt = ago(HOUR);
-  const results: (Schemas['CategoricalQcResultBodyDto'] | Schemas['NumericQcResultBodyDto'])[] = [
+  const results: Schemas['CategoricalQcResultBodyDto' | 'NumericQcResultBodyDto'][] = [
     { test: 'STERILITY', result: 'NEGATIVE', testedAt },
     { test: 'MYCOPLASMA', result: 'NEGATIVE', testedAt },
     { test: 'ENDOTOXIN', value: 0.05, qualifier: '<', testedAt },
