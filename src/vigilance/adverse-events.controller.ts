@@ -38,10 +38,8 @@ export class AdverseEventsController {
   })
   @ApiCreatedResponse({ type: AdverseEventViewDto })
   @ApiErrors(
-    [
-      ErrorCode.VALIDATION_FAILED,
-      "Bad fields, knownAt before onsetAt, or a dose not the donor's or not administered",
-    ],
+    [ErrorCode.VALIDATION_FAILED, 'Bad fields, or knownAt before onsetAt'],
+    [ErrorCode.VALIDATION_FAILED, "A dose not the donor's or not administered", 422],
     [ErrorCode.NOT_FOUND, "No such donor or dose, or another clinic's for a doctor"],
   )
   record(@CurrentUser() user: AuthUser, @Body() dto: RecordAdverseEventDto): Promise<AdverseEventViewDto> {

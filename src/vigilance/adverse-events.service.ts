@@ -13,6 +13,7 @@ import { getInScopeOrThrow } from '../common/scope/get-in-scope';
 import { actorOf, AuthUser } from '../common/transaction/auth-user';
 import { TransactionContext, Transactions } from '../common/transaction/transactions.service';
 import { parseZonedTimestamp } from '../common/validation/past-event.validator';
+import { unprocessable } from '../common/errors/domain-error';
 import { validationFailed } from '../common/validation/validation';
 import { DonorsService } from '../donors/donors.service';
 import { DosesService } from '../doses/doses.service';
@@ -73,9 +74,7 @@ export class AdverseEventsService {
     const donor = await this.donors.findVisible(user, dto.donorId);
     const dose = dto.doseId ? await this.doses.get(user, dto.doseId) : null;
     if (dose && (dose.donorId !== donor.id || dose.status !== DoseStatus.ADMINISTERED)) {
-      throw validationFailed([
-        { field: 'doseId', errors: ["doseId must be a dose of this donor's that was administered"] },
-      ]);
+      throw unprocessable("doseId must be a dose of this donor's that was administered", { doseId: dose.id });
     }
     const id = randomUUID();
     await this.transactions.run(actorOf(user), async (tx) => {

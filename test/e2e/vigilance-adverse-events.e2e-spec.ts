@@ -226,7 +226,7 @@ describe('vigilance: adverse events, clocks, report and close', () => {
   });
 
   describe('recording', () => {
-    it("refuses a dose that is not the donor's or not administered (400 VALIDATION_FAILED), writing nothing", async () => {
+    it("refuses a dose that is not the donor's or not administered (422 VALIDATION_FAILED), writing nothing", async () => {
       const other = await aReleasedBatch(t.http, cast);
       const otherDose = await anAdministeredDose(t.http, cast, other);
       const before = await count();
@@ -235,7 +235,7 @@ describe('vigilance: adverse events, clocks, report and close', () => {
         doseId: otherDose.id,
         seriousness: 'DEATH',
       });
-      expect(notTheirs.status).toBe(400);
+      expect(notTheirs.status).toBe(422);
       expect(notTheirs.body.code).toBe('VALIDATION_FAILED');
       const formulated = await t.http
         .post(`/api/v1/batches/${batch.id}/doses`)
@@ -247,7 +247,7 @@ describe('vigilance: adverse events, clocks, report and close', () => {
         doseId: formulated.body.id,
         seriousness: 'DEATH',
       });
-      expect(notGiven.status).toBe(400);
+      expect(notGiven.status).toBe(422);
       expect(notGiven.body.code).toBe('VALIDATION_FAILED');
       const backwards = await recordAdverseEvent(t.http, cast.doctor, {
         donorId: batch.donorId,
