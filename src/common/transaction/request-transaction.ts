@@ -11,6 +11,9 @@ import { DataSource, QueryRunner } from 'typeorm';
  * `Transactions.run`, whose transaction becomes a savepoint) is this one connection, so reads after a
  * command's transaction see its uncommitted rows. Outside `run` nothing changes.
  */
+/** Savepoints deep a request may be when it ends (the request, the idempotency savepoint, a command's). */
+const MAX_UNWIND = 8;
+
 @Injectable()
 export class RequestTransactions implements OnModuleInit {
   private readonly current = new AsyncLocalStorage<QueryRunner>();
@@ -35,7 +38,10 @@ export class RequestTransactions implements OnModuleInit {
       await runner.startTransaction();
       return await this.current.run(runner, () => work(runner));
     } finally {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      // TypeORM's rollback undoes one level at a time (a savepoint first): unwind them all, or the connection
+      // would go back to the pool inside an open transaction and swallow the writes of whoever takes it next.
+      for (let level = 0; level < MAX_UNWIND && runner.isTransactionActive; level++)
+        await runner.rollbackTransaction().catch(() => undefined);
       await runner.release();
     }
   }
