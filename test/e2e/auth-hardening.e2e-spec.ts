@@ -11,8 +11,10 @@ describe('auth hardening: atomic admission, one answer for all', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp();
-  });
+    // 200 guesses for one account queue on its lock; under a loaded machine some would wait past the pool's
+    // default 5 s bound and answer 503, which is the database bound's test (hardening-database), not this one's.
+    t = await startTestApp({ env: { databaseAcquireTimeoutMs: 120_000 } });
+  }, 120_000);
   afterAll(async () => {
     await t.close();
   });
@@ -30,7 +32,7 @@ describe('auth hardening: atomic admission, one answer for all', () => {
       const answers = await Promise.all(guesses.map((password) => login(person.email, password)));
       const statuses = answers.map((answer) => answer.status);
       expect(verify.mock.calls.length).toBeLessThanOrEqual(5);
-      expect(statuses.every((status) => [200, 401, 429].includes(status))).toBe(true);
+      expect(statuses.filter((status) => ![200, 401, 429].includes(status))).toEqual([]);
       // Every compared guess answered for its password; every other one was refused before the hash.
       expect(statuses.filter((status) => status !== 429)).toHaveLength(verify.mock.calls.length);
       const failures = await t.sql.query('SELECT count(*)::int AS n FROM auth_failures WHERE user_id = $1', [
@@ -40,7 +42,7 @@ describe('auth hardening: atomic admission, one answer for all', () => {
     } finally {
       verify.mockRestore();
     }
-  });
+  }, 180_000);
 
   it('answers a locked account exactly alike for the right and a wrong password', async () => {
     const person = await aPerson(t.http, 'qa');

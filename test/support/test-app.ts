@@ -22,36 +22,10 @@ export interface TestApp {
 
 /**
  * The real application (real PostgreSQL, real Redis) on the run's database; optionally with a fixed clock
- * or other settings (e.g. another database URL).
+ * or other settings.
  */
-export async function startTestApp(
-  options: { clock?: Date; env?: Partial<Environment> } = {},
-): Promise<TestApp> {
-  const clock = options.clock ? new FixedClock(options.clock) : null;
-  let builder = Test.createTestingModule({ imports: [AppModule] });
-  if (clock) builder = builder.overrideProvider(Clock).useValue(clock);
-  if (options.env)
-    builder = builder.overrideProvider(appConfig.KEY).useValue({ ...loadEnvironment(), ...options.env });
-  const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), {
-    bufferLogs: true,
-  });
-  configureHttpApp(app);
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
-  const sql = new Client({ connectionString: process.env.DATABASE_URL });
-  sql.on('error', () => undefined);
-  await sql.connect();
-  return {
-    app,
-    http: request(app.getHttpServer()),
-    clock,
-    sql,
-    async close() {
-      await sql.end();
-      await app.close();
-    },
-  };
+export function startTestApp(options: { clock?: Date; env?: Partial<Environment> } = {}): Promise<TestApp> {
+  return launch(options.env ?? {}, options.clock);
 }
 
 export async function login(http: TestAgent, email: string, password: string): Promise<string> {
@@ -76,12 +50,26 @@ export function unique(prefix = ''): string {
  * Like `startTestApp({ env })`, but its `sql` connects to the database the settings name: for tests on a
  * database of their own, see {@link aPrivateDatabase}.
  */
-export async function startTestAppWith(
+export function startTestAppWith(
   settings: Partial<Environment>,
   options: { clock?: Date } = {},
 ): Promise<TestApp> {
+  return launch(settings, options.clock);
+}
+
+/** Apps started in this test file and not closed yet, and starts still under way. */
+const openApps = new Set<TestApp>();
+const starting = new Set<Promise<TestApp>>();
+
+function launch(settings: Partial<Environment>, at: Date | undefined): Promise<TestApp> {
+  const started = boot(settings, at);
+  starting.add(started);
+  return started.finally(() => starting.delete(started));
+}
+
+async function boot(settings: Partial<Environment>, at: Date | undefined): Promise<TestApp> {
   const env = { ...loadEnvironment(), ...settings };
-  const clock = options.clock ? new FixedClock(options.clock) : null;
+  const clock = at ? new FixedClock(at) : null;
   let builder = Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(appConfig.KEY)
     .useValue(env);
@@ -96,16 +84,32 @@ export async function startTestAppWith(
   const sql = new Client({ connectionString: env.databaseUrl });
   sql.on('error', () => undefined);
   await sql.connect();
-  return {
+  const started: TestApp = {
     app,
     http: request(app.getHttpServer()),
     clock,
     sql,
-    async close() {
-      await sql.end();
-      await app.close();
-    },
+    // Once, whoever asks first: the file's afterAll or closeLeftoverApps.
+    close: () =>
+      (closing ??= (async () => {
+        openApps.delete(started);
+        await sql.end();
+        await app.close();
+      })()),
   };
+  let closing: Promise<void> | undefined;
+  openApps.add(started);
+  return started;
+}
+
+/**
+ * Closes what a test file left running (test/support/close-leftover-apps.ts runs it after each file): an app
+ * whose `beforeAll` outran its timeout is started after the file's `afterAll` gave up on it, and its pool and
+ * timers would go on after Jest tore the file's modules down, crashing the worker that runs the next files.
+ */
+export async function closeLeftoverApps(): Promise<void> {
+  await Promise.allSettled([...starting]);
+  await Promise.allSettled([...openApps].map((leftover) => leftover.close()));
 }
 
 export interface PrivateDatabase {
