@@ -3,12 +3,23 @@ import { eventually, testJobSettings } from '../support/flag-fixtures';
 import { aWebhook, deliveriesWhen, testNotificationSettings } from '../support/notification-fixtures';
 import { aCast, bearer } from '../support/people';
 import { passingQc } from '../support/release-fixtures';
-import { aPrivateDatabase, startTestApp, startTestAppWith } from '../support/test-app';
+import { aPrivateDatabase, startTestApp, startTestAppWith, TestApp } from '../support/test-app';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 const strict = () => testNotificationSettings({ webhookAllowInsecure: false });
 
 describe('webhooks never reach inside the network unless WEBHOOK_ALLOW_INSECURE', () => {
+  let t: TestApp;
+  let admin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { notifications: strict() } });
+    admin = (await aCast(t.http)).admin;
+  }, 120_000);
+  afterAll(async () => {
+    await t.close();
+  });
+
   it.each([
     'https://127.0.0.1/hook',
     'https://localhost/hook',
@@ -21,21 +32,15 @@ describe('webhooks never reach inside the network unless WEBHOOK_ALLOW_INSECURE'
     'http://127.0.0.1/hook',
     'https://no-such-host.invalid/hook',
   ])('refuses %s (400 on url) and stores nothing', async (url) => {
-    const t = await startTestApp({ env: { notifications: strict() } });
-    try {
-      const admin = (await aCast(t.http)).admin;
-      const before = Number((await t.sql.query('SELECT count(*) FROM webhooks')).rows[0].count);
-      const response = await t.http
-        .post('/api/v1/webhooks')
-        .set(...bearer(admin))
-        .send({ url, events: ['*'] });
-      expect(response.status).toBe(400);
-      expect(response.body.code).toBe('VALIDATION_FAILED');
-      expect(response.body.details.fields[0].field).toBe('url');
-      expect(Number((await t.sql.query('SELECT count(*) FROM webhooks')).rows[0].count)).toBe(before);
-    } finally {
-      await t.close();
-    }
+    const before = Number((await t.sql.query('SELECT count(*) FROM webhooks')).rows[0].count);
+    const response = await t.http
+      .post('/api/v1/webhooks')
+      .set(...bearer(admin))
+      .send({ url, events: ['*'] });
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('VALIDATION_FAILED');
+    expect(response.body.details.fields[0].field).toBe('url');
+    expect(Number((await t.sql.query('SELECT count(*) FROM webhooks')).rows[0].count)).toBe(before);
   });
 
   it('refuses, at delivery time, an address that became forbidden, and sends nothing', async () => {
