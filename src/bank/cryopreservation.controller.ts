@@ -31,12 +31,13 @@ export class CryopreservationController {
       'All or nothing: every vial is stored, labelled <DIN>-V001..., or none is. Viable cells come out of the final harvest. ' +
       "Each vial's nextReviewAt is the earlier of frozenAt + 12 months (configurable, calendar months in FACILITY_TZ) and the " +
       "banking consent's expiry; the storage review for that date is created in the same transaction. Checks in order: " +
-      '400 (two vials in one position, a position outside its box), 404 batch, 409 batch state, 404 box, 409 position taken, ' +
-      '422 CONSENT_MISSING, 422 STORAGE_UNSUITABLE, 422 INSUFFICIENT_CELLS, material lots (404, 422 LOT_EXPIRED).',
+      '400 two vials in one position, 404 batch, 409 batch state, 400 frozenAt before the final harvest, ' +
+      '400 a position outside its box, 404 box, 409 position taken, 422 CONSENT_MISSING, 422 STORAGE_UNSUITABLE, ' +
+      "422 INSUFFICIENT_CELLS, material lots (404, 422 LOT_EXPIRED), then each tube's scan (422).",
   })
   @ApiCreatedResponse({ type: CryopreservationResultDto })
   @ApiBadRequestResponse({
-    description: `${BAD_INPUT.description}; 0 or more than 200 vials; two vials in one position; a position outside its box`,
+    description: `${BAD_INPUT.description}; 0 or more than 200 vials; two vials in one position; frozenAt before the final harvest; a position outside its box`,
     type: BAD_INPUT.type,
   })
   @ApiNotFoundResponse(notFoundResponse('No such batch; a boxId that is not a box; an unknown material lot'))
