@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../audit/canonical';
+import { canonicalJson } from '../common/json/canonical-json';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { actorOf, AuthUser } from '../common/transaction/auth-user';

@@ -3,7 +3,6 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -13,10 +12,9 @@ import { Roles } from '../auth/roles.decorator';
 import { ErrorResponseDto } from '../common/http/error-response.dto';
 import { Page } from '../common/pagination/pagination';
 import { AuthUser } from '../common/transaction/auth-user';
-import { UuidParam } from '../common/validation/validation';
 import { CreateMaterialLotDto } from './dto/create-material-lot.dto';
 import { ListMaterialLotsQuery } from './dto/list-material-lots.query';
-import { MaterialLotPageDto, MaterialLotUsageDto, MaterialLotViewDto } from './dto/material-lot-view.dto';
+import { MaterialLotPageDto, MaterialLotViewDto } from './dto/material-lot-view.dto';
 import { MaterialsService } from './materials.service';
 
 @ApiTags('material lots')
@@ -51,18 +49,5 @@ export class MaterialsController {
   @ApiBadRequestResponse({ description: 'Invalid query (VALIDATION_FAILED)', type: ErrorResponseDto })
   list(@Query() query: ListMaterialLotsQuery): Promise<Page<MaterialLotViewDto>> {
     return this.materials.list(query);
-  }
-
-  @Get(':id/usage')
-  @Roles('admin', 'qa')
-  @ApiOperation({
-    summary:
-      'Recall list: the batches whose events used the lot, with their doses (and administrations) and vials',
-  })
-  @ApiOkResponse({ type: MaterialLotUsageDto })
-  @ApiBadRequestResponse({ description: 'The id is not a UUID (VALIDATION_FAILED)', type: ErrorResponseDto })
-  @ApiNotFoundResponse({ description: 'No such lot (NOT_FOUND)', type: ErrorResponseDto })
-  usage(@UuidParam() id: string): Promise<MaterialLotUsageDto> {
-    return this.materials.usage(id);
   }
 }

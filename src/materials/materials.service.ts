@@ -6,17 +6,11 @@ import { ErrorCode } from '../common/errors/error-code';
 import { Page, toPage } from '../common/pagination/pagination';
 import { actorOf, AuthUser } from '../common/transaction/auth-user';
 import { TransactionContext, Transactions } from '../common/transaction/transactions.service';
-import { VialRecordsService } from '../bank/vial-records.service';
 import { validationFailed } from '../common/validation/validation';
 import { lotExpiredAt, lotExpiryInstant } from './domain/lot-expiry';
 import { CreateMaterialLotDto } from './dto/create-material-lot.dto';
 import { ListMaterialLotsQuery } from './dto/list-material-lots.query';
-import {
-  MaterialLotUsageDto,
-  materialLotView,
-  MaterialLotViewDto,
-  recallBatchView,
-} from './dto/material-lot-view.dto';
+import { materialLotView, MaterialLotViewDto } from './dto/material-lot-view.dto';
 import { MaterialLotRow, MaterialsRepository, UsageEventType } from './materials.repository';
 import { createdAtCursor } from '../common/pagination/created-at-cursor';
 
@@ -42,7 +36,7 @@ export interface UsedLot {
 }
 
 /**
- * Reagent lots and their use (recall lists).
+ * Reagent lots and their use (a lot's recall list is the read model's: src/read-model/recall.service.ts).
  *
  * For other modules: `recordUsage(tx, {lotIds, batchId, eventType, eventId, usedAt})`, called inside the
  * step's transaction after the step's row exists. No lots: nothing happens. A lot named twice: 400
@@ -56,7 +50,6 @@ export class MaterialsService {
     private readonly transactions: Transactions,
     private readonly clock: Clock,
     @Inject(appConfig.KEY) private readonly env: AppConfig,
-    private readonly vialRecords: VialRecordsService,
   ) {}
 
   async recordUsage(tx: TransactionContext, usage: MaterialUsage): Promise<UsedLot[]> {
@@ -151,14 +144,10 @@ export class MaterialsService {
     );
   }
 
-  async usage(lotId: string): Promise<MaterialLotUsageDto> {
+  /** A lot as the API shows it, or 404 (the recall list in src/read-model starts here). */
+  async lotView(lotId: string): Promise<MaterialLotViewDto> {
     const lot = await this.lots.findById(lotId);
     if (!lot) throw notFound('Material lot', lotId);
-    const batches = await this.lots.recallList(lotId);
-    const vials = await this.vialRecords.vialsOfBatches(batches.map((batch) => batch.id));
-    return {
-      lot: materialLotView(lot, this.clock.now()),
-      batches: batches.map((batch) => recallBatchView(batch, vials.get(batch.id) ?? [])),
-    };
+    return materialLotView(lot, this.clock.now());
   }
 }

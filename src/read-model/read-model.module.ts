@@ -4,6 +4,7 @@ import { VialRecordsModule } from '../bank/vial-records.module';
 import { BatchesModule } from '../batches/batches.module';
 import { DonorsModule } from '../donors/donors.module';
 import { EnvironmentModule } from '../environment/environment.module';
+import { MaterialsModule } from '../materials/materials.module';
 import { BatchRecordService } from './batch-record.service';
 import { CustodyController } from './custody.controller';
 import { CustodyRepository } from './custody.repository';
@@ -22,10 +23,13 @@ import { LineageService } from './lineage.service';
 import { OutcomeReportController } from './outcome-report.controller';
 import { OutcomeReportRepository } from './outcome-report.repository';
 import { OutcomeReportService } from './outcome-report.service';
+import { RecallController } from './recall.controller';
+import { RecallRepository } from './recall.repository';
+import { RecallService } from './recall.service';
 
 /**
  * The wide reads across modules (docs/architecture.md, "Read model"): a batch's lineage, the batch record's
- * data, custody timelines, an adverse event's look-back, the periodic report and the outcome report. It may read the tables in
+ * data, custody timelines, a material lot's recall list, an adverse event's look-back, the periodic report and the outcome report. It may read the tables in
  * READ_MODEL_TABLES and write none; what an owner already answers (a batch view, a donor, a vial) it asks the
  * owner's service for. Only the records module (src/records, the documents built on its data) imports it, so it
  * can depend on all the others without a cycle.
@@ -38,6 +42,7 @@ import { OutcomeReportService } from './outcome-report.service';
     VialRecordsModule,
     BankModule,
     EnvironmentModule,
+    MaterialsModule,
     VigilanceModule,
   ],
   controllers: [
@@ -46,6 +51,7 @@ import { OutcomeReportService } from './outcome-report.service';
     LookbackController,
     PeriodicReportController,
     OutcomeReportController,
+    RecallController,
   ],
   providers: [
     LineageRepository,
@@ -59,6 +65,8 @@ import { OutcomeReportService } from './outcome-report.service';
     PeriodicReportService,
     OutcomeReportRepository,
     OutcomeReportService,
+    RecallRepository,
+    RecallService,
   ],
   exports: [BatchRecordService],
 })

@@ -5,6 +5,7 @@
  */
 export const READ_MODEL_TABLES: readonly string[] = [
   'harvests',
+  // A lot's recall list (recall.repository.ts) and the lineage's lots.
   'material_usages',
   'material_lots',
   'deviations',

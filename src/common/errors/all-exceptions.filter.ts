@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ReplayedResponse } from '../idempotency/idempotency.interceptor';
+import { ReplayedResponse } from './replayed-response';
 import { toErrorResponse } from './error-response';
 
 /** The only place that knows HTTP statuses: every error leaves as `{statusCode, code, message, details}`. */

@@ -13,23 +13,16 @@ import type { FastifyRequest } from 'fastify';
 import { defer, lastValueFrom, Observable, throwError } from 'rxjs';
 import type { QueryRunner } from 'typeorm';
 import { appConfig, AppConfig } from '../../../config/app.config';
-import { canonicalJson } from '../../audit/canonical';
+import { canonicalJson } from '../json/canonical-json';
 import { DomainError } from '../errors/domain-error';
 import { ErrorCode } from '../errors/error-code';
 import { toErrorResponse } from '../errors/error-response';
 import { AuthUser } from '../transaction/auth-user';
 import { RequestTransactions } from '../transaction/request-transaction';
 import { IdempotencyRepository, StoredKey } from './idempotency.repository';
+import { ReplayedResponse } from '../errors/replayed-response';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
-
-/** A stored answer sent again verbatim; the exception filter writes it out. */
-export class ReplayedResponse {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {}
-}
 
 /**
  * `Idempotency-Key` on POST (after the IETF draft and Stripe): the first final answer to a key is

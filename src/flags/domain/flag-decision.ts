@@ -1,4 +1,4 @@
-import { canonicalJson } from '../../audit/canonical';
+import { canonicalJson } from '../../common/json/canonical-json';
 import { Role } from '../../common/transaction/actor';
 import { FLAG_POLICIES, FlagStatus, FlagType } from './flag-type';
 
