@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { APP_MAIN, ROOT, APP_PROBE_PRELOAD } from '../paths';
 import type { ProbeAnswer, ProbeCommand } from './app-probe';
 
@@ -16,7 +17,16 @@ export interface AppSettings {
 }
 
 /**
- * The built application as production runs it (`node dist/src/main.js`), on the bench's database and queue
+ * The node options of `npm start` (package.json's start script, e.g. its heap limit): the bench runs the app
+ * with what production starts it with, read from the one place that says it.
+ */
+function productionNodeArgs(): string[] {
+  const start: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start;
+  return start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
+/**
+ * The built application as production runs it (`npm start`: node with its options and dist/src/main.js), on the bench's database and queue
  * prefix, listening on 127.0.0.1 only. Scheduled sweeps are pushed out to a day so that only the sweeps the
  * harness starts run during the measurements.
  */
@@ -137,9 +147,10 @@ export class AppProcess {
       JOBS_OUTBOX_POLL_MS: '60000',
       BENCH_PROBE_FILE: this.settings.probeFile,
     };
-    // BENCH_APP_NODE_ARGS: node options to measure a deployment setting (--max-old-space-size=160) or to
-    // profile (--cpu-prof); none by default.
-    const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    // BENCH_APP_NODE_ARGS replaces npm start's node options, to measure another deployment setting (an empty
+    // value: none, V8's default heap) or to profile (--cpu-prof).
+    const override = process.env.BENCH_APP_NODE_ARGS;
+    const nodeArgs = override === undefined ? productionNodeArgs() : override.split(' ').filter(Boolean);
     const child = spawn(process.execPath, [...nodeArgs, '--require', APP_PROBE_PRELOAD, APP_MAIN], {
       cwd: ROOT,
       env,

@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiNotFoundResponse,
@@ -8,6 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator';
 import { ErrorResponseDto } from '../common/http/error-response.dto';
+import { PageQuery } from '../common/pagination/pagination';
 import { UuidParam } from '../common/validation/validation';
 import { MaterialLotUsageDto } from './dto/recall-view.dto';
 import { RecallService } from './recall.service';
@@ -22,11 +23,17 @@ export class RecallController {
   @ApiOperation({
     summary:
       'Recall list: the batches whose events used the lot, with their doses (and administrations) and vials',
+    description:
+      'Cursor-paginated like every list (`limit` 1..200, default 50; `cursor` from `nextCursor`), batches in ' +
+      'order of first use of the lot.',
   })
   @ApiOkResponse({ type: MaterialLotUsageDto })
-  @ApiBadRequestResponse({ description: 'The id is not a UUID (VALIDATION_FAILED)', type: ErrorResponseDto })
+  @ApiBadRequestResponse({
+    description: 'The id is not a UUID, or `limit` or `cursor` is not valid (VALIDATION_FAILED)',
+    type: ErrorResponseDto,
+  })
   @ApiNotFoundResponse({ description: 'No such lot (NOT_FOUND)', type: ErrorResponseDto })
-  usage(@UuidParam() id: string): Promise<MaterialLotUsageDto> {
-    return this.recall.usage(id);
+  usage(@UuidParam() id: string, @Query() page: PageQuery): Promise<MaterialLotUsageDto> {
+    return this.recall.usage(id, page);
   }
 }

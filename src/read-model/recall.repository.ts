@@ -35,6 +35,8 @@ export interface RecallBatchRow {
   donorCode: string;
   clinicId: string;
   recalledAt: Date | null;
+  /** The batch's first use of the lot, to the microsecond: the page's sort key and its cursor. */
+  cursorAt: string;
   events: RecallEvent[];
   doses: RecallDose[];
 }
@@ -49,24 +51,40 @@ export class RecallRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * The recall list in one statement: it starts from the lot's usages (the (lot_id, batch_id) index), so its
-   * cost follows how often the lot was used, not how many batches exist. Batches in order of first use.
+   * One page of the recall list, batches in order of first use. The page's batches are chosen first, from
+   * the lot's usages alone (the (lot_id, batch_id) index), and only those are joined to their batch, donor,
+   * events and doses: a page costs one pass over the lot's usages plus its own rows, however many batches
+   * the lot went into. `after` is the last batch of the previous page (its first use to the microsecond).
    * The batches' banked vials come from the bank (VialRecordsService), added by RecallService.
    */
-  async recallList(lotId: string, manager: EntityManager = this.db.manager): Promise<RecallBatchRow[]> {
+  async recallPage(
+    lotId: string,
+    limit: number,
+    after: [string, string] | null,
+    manager: EntityManager = this.db.manager,
+  ): Promise<RecallBatchRow[]> {
     return manager.query<RecallBatchRow[]>(
-      `SELECT b.id, b.din, b.din_check AS "dinCheck", b.status, b.biohazard, b.donor_id AS "donorId",
+      `WITH page AS (
+         SELECT batch_id, min(used_at) AS first_used_at
+           FROM material_usages
+          WHERE lot_id = $1
+          GROUP BY batch_id
+         HAVING $2::timestamptz IS NULL OR (min(used_at), batch_id) > ($2::timestamptz, $3::uuid)
+          ORDER BY first_used_at, batch_id
+          LIMIT $4)
+       SELECT b.id, b.din, b.din_check AS "dinCheck", b.status, b.biohazard, b.donor_id AS "donorId",
               d.code AS "donorCode", b.clinic_id AS "clinicId", b.recalled_at AS "recalledAt",
+              to_char(p.first_used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt",
               u.events, coalesce(x.doses, '[]'::json) AS doses
-         FROM (SELECT batch_id, min(used_at) AS first_used_at,
-                      json_agg(json_build_object('eventType', event_type, 'eventId', event_id, 'usedAt', ${iso('used_at')})
-                               ORDER BY used_at, id) AS events,
-                      array_agg(event_id) FILTER (WHERE event_type = 'DOSE') AS dose_ids
-                 FROM material_usages
-                WHERE lot_id = $1
-                GROUP BY batch_id) u
-         JOIN batches b ON b.id = u.batch_id
+         FROM page p
+         JOIN batches b ON b.id = p.batch_id
          JOIN donors d ON d.id = b.donor_id
+         CROSS JOIN LATERAL (
+           SELECT json_agg(json_build_object('eventType', event_type, 'eventId', event_id, 'usedAt', ${iso('used_at')})
+                           ORDER BY used_at, id) AS events,
+                  array_agg(event_id) FILTER (WHERE event_type = 'DOSE') AS dose_ids
+             FROM material_usages
+            WHERE lot_id = $1 AND batch_id = p.batch_id) u
          LEFT JOIN LATERAL (
            SELECT json_agg(json_build_object(
                     'id', ds.id, 'label', ds.label, 'kind', ds.kind, 'status', ds.status, 'cells', ds.cells,
@@ -76,8 +94,8 @@ export class RecallRepository {
                   ORDER BY ds.label) AS doses
              FROM doses ds
             WHERE ds.batch_id = b.id) x ON true
-        ORDER BY u.first_used_at, b.id`,
-      [lotId],
+        ORDER BY p.first_used_at, p.batch_id`,
+      [lotId, after?.[0] ?? null, after?.[1] ?? null, limit],
     );
   }
 }

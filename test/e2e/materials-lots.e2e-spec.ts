@@ -354,6 +354,65 @@ describe('material lots and their usage', () => {
       }
     });
 
+    it('pages the list in order of first use, with a cursor that resumes after the last batch of a page', async () => {
+      const lot = await aMaterialLot(t.http, cast.qa);
+      const batches = [await aBatchRow(), await aBatchRow(), await aBatchRow()];
+      // The same instant for the last two: the batch id breaks the tie, so no batch is skipped or repeated.
+      const usedAt = [new Date(Date.now() - 3 * DAY), new Date(Date.now() - DAY), new Date(Date.now() - DAY)];
+      for (const [index, batch] of batches.entries()) {
+        await recordUsage({
+          lotIds: [lot.id],
+          batchId: batch.id,
+          eventType: 'PASSAGE',
+          usedAt: usedAt[index],
+        });
+      }
+      const expected = [batches[0].id, ...[batches[1].id, batches[2].id].sort()];
+
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const query: Record<string, string | number> = cursor === null ? { limit: 2 } : { limit: 2, cursor };
+        const page = await t.http
+          .get(`/api/v1/material-lots/${lot.id}/usage`)
+          .query(query)
+          .set(...bearer(cast.qa))
+          .expect(200);
+        seen.push(...page.body.batches.map((b: { id: string }) => b.id));
+        expect(page.body.lot.id).toBe(lot.id);
+        cursor = page.body.nextCursor;
+        pages += 1;
+      } while (cursor !== null && pages < 5);
+      expect({ seen, pages }).toEqual({ seen: expected, pages: 2 });
+
+      const whole = await t.http
+        .get(`/api/v1/material-lots/${lot.id}/usage`)
+        .set(...bearer(cast.qa))
+        .expect(200);
+      expect(whole.body).toMatchObject({ nextCursor: null });
+      expect(whole.body.batches.map((b: { id: string }) => b.id)).toEqual(expected);
+    });
+
+    it('refuses a forged cursor and a limit out of range (400 naming the field)', async () => {
+      const lot = await aMaterialLot(t.http, cast.qa);
+      const forged = Buffer.from(JSON.stringify(['yesterday', 'not-a-uuid'])).toString('base64url');
+      for (const [query, field] of [
+        [{ cursor: forged }, 'cursor'],
+        [{ cursor: 'not base64 json' }, 'cursor'],
+        [{ limit: 0 }, 'limit'],
+        [{ limit: 201 }, 'limit'],
+      ] as const) {
+        const response = await t.http
+          .get(`/api/v1/material-lots/${lot.id}/usage`)
+          .query(query)
+          .set(...bearer(cast.qa))
+          .expect(400);
+        expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+        expect(response.body.details.fields).toEqual([expect.objectContaining({ field })]);
+      }
+    });
+
     it('answers an empty recall list for an unused lot, 404 for an unknown one, 400 for a bad id', async () => {
       const lot = await aMaterialLot(t.http, cast.admin);
       const response = await t.http

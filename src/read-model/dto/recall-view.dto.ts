@@ -101,10 +101,36 @@ export class MaterialLotUsageDto {
   @ApiProperty({ type: MaterialLotViewDto })
   lot!: MaterialLotViewDto;
 
-  @ApiProperty({ type: [RecallBatchDto] })
+  @ApiProperty({
+    type: [RecallBatchDto],
+    description: 'One page of the batches, in order of first use of the lot',
+  })
   batches!: RecallBatchDto[];
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'Pass as `cursor` for the next page; null on the last page',
+  })
+  nextCursor!: string | null;
 }
 
 export function recallBatchView(row: RecallBatchRow, vials: BatchVialRecord[] = []): RecallBatchDto {
-  return { ...row, vials };
+  const { id, din, dinCheck, status, biohazard, donorId, donorCode, clinicId, recalledAt, events, doses } =
+    row;
+  return {
+    id,
+    din,
+    dinCheck,
+    status,
+    biohazard,
+    donorId,
+    donorCode,
+    clinicId,
+    recalledAt,
+    events,
+    doses,
+    vials,
+  };
 }
