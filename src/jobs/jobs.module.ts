@@ -13,7 +13,6 @@ import { ImportsModule } from '../imports/imports.module';
 import { QueueDashboard } from './dashboard/queue-dashboard';
 import { DashboardAuth } from './dashboard/dashboard-auth';
 import { ExpiryProcessor } from './expiry/expiry.processor';
-import { ExpiryRepository } from './expiry/expiry.repository';
 import { ExpiryService } from './expiry/expiry.service';
 import { JobMetrics } from './job-metrics';
 import { JobsController } from './jobs.controller';
@@ -27,13 +26,13 @@ import { JobsRedis } from './queues/jobs-redis';
 import { JobsRedisModule } from './queues/jobs-redis.module';
 import { WakeUps } from './queues/wake-ups';
 import { ReadinessProcessor } from './readiness/readiness.processor';
-import { ReadinessRepository } from './readiness/readiness.repository';
 import { ReadinessService } from './readiness/readiness.service';
 import { StorageReviewProcessor } from './storage-review/storage-review.processor';
 import { StorageReviewRepository } from './storage-review/storage-review.repository';
 import { StorageReviewService } from './storage-review/storage-review.service';
 import { JobWorkers } from './workers/job-workers.service';
 import { OutcomesModule } from '../outcomes/outcomes.module';
+import { ReadModelModule } from '../read-model/read-model.module';
 
 /**
  * Background jobs on BullMQ: the outbox relay, the readiness, storage-review and expiry processors, their
@@ -49,6 +48,7 @@ import { OutcomesModule } from '../outcomes/outcomes.module';
     NotificationsModule,
     OutcomesModule,
     ImportsModule,
+    ReadModelModule,
     JobsRedisModule,
     // The queues (producer side) through @nestjs/bullmq. They share the JobsRedis producer connection, which
     // fails fast (no offline queue, one try per command): nothing on the HTTP path may wait on Redis.
@@ -70,10 +70,8 @@ import { OutcomesModule } from '../outcomes/outcomes.module';
     JobMetrics,
     OutboxRepository,
     OutboxRelay,
-    ReadinessRepository,
     ReadinessService,
     ReadinessProcessor,
-    ExpiryRepository,
     ExpiryService,
     ExpiryProcessor,
     StorageReviewRepository,

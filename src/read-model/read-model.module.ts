@@ -26,13 +26,16 @@ import { OutcomeReportService } from './outcome-report.service';
 import { RecallController } from './recall.controller';
 import { RecallRepository } from './recall.repository';
 import { RecallService } from './recall.service';
+import { ReadinessFactsRepository } from './readiness-facts.repository';
+import { DoseExpiryFactsRepository } from './dose-expiry-facts.repository';
 
 /**
  * The wide reads across modules (docs/architecture.md, "Read model"): a batch's lineage, the batch record's
- * data, custody timelines, a material lot's recall list, an adverse event's look-back, the periodic report and the outcome report. It may read the tables in
- * READ_MODEL_TABLES and write none; what an owner already answers (a batch view, a donor, a vial) it asks the
- * owner's service for. Only the records module (src/records, the documents built on its data) imports it, so it
- * can depend on all the others without a cycle.
+ * data, custody timelines, a material lot's recall list, an adverse event's look-back, the periodic report, the
+ * outcome report, and the facts the readiness and dose-expiry sweeps derive their flags from. It may read the
+ * tables in READ_MODEL_TABLES and write none; what an owner already answers (a batch view, a donor, a vial) it
+ * asks the owner's service for. Only the records module (src/records, the documents built on its data) and the
+ * jobs (src/jobs) import it, so it can depend on all the others without a cycle.
  */
 @Module({
   imports: [
@@ -67,7 +70,9 @@ import { RecallService } from './recall.service';
     OutcomeReportService,
     RecallRepository,
     RecallService,
+    ReadinessFactsRepository,
+    DoseExpiryFactsRepository,
   ],
-  exports: [BatchRecordService],
+  exports: [BatchRecordService, ReadinessFactsRepository, DoseExpiryFactsRepository],
 })
 export class ReadModelModule {}

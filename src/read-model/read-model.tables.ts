@@ -26,4 +26,7 @@ export const READ_MODEL_TABLES: readonly string[] = [
   // The outcome report (outcome-report.repository.ts): one set-based query over the treated knees.
   'knee_assessments',
   'outcome_assessments',
+  // The facts the readiness sweep derives its flags from (readiness-facts.repository.ts): whether a QC
+  // failure after release is flagged already.
+  'flags',
 ];

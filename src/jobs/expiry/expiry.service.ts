@@ -9,7 +9,7 @@ import { EvaluateJobData, FlagJobResult, JobQueueName } from '../job-names';
 import { JobMetrics } from '../job-metrics';
 import { WakeUps } from '../queues/wake-ups';
 import { OutcomeFlags } from '../../outcomes/outcome-flags.service';
-import { ExpiryRepository } from './expiry.repository';
+import { DoseExpiryFactsRepository } from '../../read-model/dose-expiry-facts.repository';
 
 const WINDOW_MS = DOSE_EXPIRING_WITHIN_HOURS * 3600 * 1000;
 
@@ -24,7 +24,7 @@ const WINDOW_MS = DOSE_EXPIRING_WITHIN_HOURS * 3600 * 1000;
 @Injectable()
 export class ExpiryService {
   constructor(
-    private readonly doses: ExpiryRepository,
+    private readonly doses: DoseExpiryFactsRepository,
     private readonly flags: FlagsService,
     private readonly wakeUps: WakeUps,
     private readonly metrics: JobMetrics,

@@ -9,7 +9,7 @@ import { FlagTally, subjectsToReconcile } from '../flag-tally';
 import { EvaluateJobData, FlagJobResult, JobQueueName } from '../job-names';
 import { JobMetrics } from '../job-metrics';
 import { WakeUps } from '../queues/wake-ups';
-import { BatchQcRecord, ReadinessRepository } from './readiness.repository';
+import { BatchQcRecord, ReadinessFactsRepository } from '../../read-model/readiness-facts.repository';
 
 const { READY_FOR_RELEASE, READY_FOR_INJECTION, POST_RELEASE_QC_FAILURE } = FlagType;
 
@@ -35,7 +35,7 @@ function iso(at: Date | null): string | null {
 @Injectable()
 export class ReadinessService {
   constructor(
-    private readonly record: ReadinessRepository,
+    private readonly record: ReadinessFactsRepository,
     private readonly flags: FlagsService,
     private readonly wakeUps: WakeUps,
     private readonly metrics: JobMetrics,

@@ -71,14 +71,6 @@ const STRAYS_TO_REMOVE: string[] = [
   'src/common/transaction/transactions.service.ts writes outbox_events',
   'src/donors/donors.repository.ts writes batches',
   'src/health/health.service.ts reads outbox_events',
-  'src/jobs/expiry/expiry.repository.ts reads batches',
-  'src/jobs/expiry/expiry.repository.ts reads doses',
-  'src/jobs/readiness/readiness.repository.ts reads batches',
-  'src/jobs/readiness/readiness.repository.ts reads deviations',
-  'src/jobs/readiness/readiness.repository.ts reads donors',
-  'src/jobs/readiness/readiness.repository.ts reads doses',
-  'src/jobs/readiness/readiness.repository.ts reads flags',
-  'src/jobs/readiness/readiness.repository.ts reads qc_results',
   'src/jobs/storage-review/storage-review.repository.ts reads batches',
   'src/jobs/storage-review/storage-review.repository.ts reads donors',
   'src/jobs/storage-review/storage-review.repository.ts reads storage_reviews',
@@ -141,7 +133,7 @@ describe('table ownership (docs/architecture.md)', () => {
       references.some((r) => r.file === file && r.access === access && r.table === table);
     // raw SQL with a constant folded in, a table picked from a map, and a write
     expect(seen('src/bank/vials.repository.ts', 'reads', 'storage_units')).toBe(true);
-    expect(seen('src/jobs/readiness/readiness.repository.ts', 'reads', 'flags')).toBe(true);
+    expect(seen('src/read-model/readiness-facts.repository.ts', 'reads', 'flags')).toBe(true);
     expect(seen('src/batches/batches.repository.ts', 'writes', 'din_sequences')).toBe(true);
     // entities declare their owner
     expect(owners.get('harvests')).toBe('harvests');

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { DoseStatus } from '../../doses/domain/dose-state-machine';
+import { DoseStatus } from '../doses/domain/dose-state-machine';
 
 export interface DoseExpiryRow {
   id: string;
@@ -19,7 +19,7 @@ export interface DoseExpiryRow {
  * the window (partial index doses_live, a range on expires_at), never the history of given doses.
  */
 @Injectable()
-export class ExpiryRepository {
+export class DoseExpiryFactsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async dose(doseId: string, manager: EntityManager): Promise<DoseExpiryRow | null> {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { readyForInjectionSql } from '../../batches/batch-read.repository';
-import { BatchStatus } from '../../batches/domain/batch-state-machine';
-import { QcResultRecord } from '../../quality/domain/qc-evaluation';
+import { readyForInjectionSql } from '../batches/batch-read.repository';
+import { BatchStatus } from '../batches/domain/batch-state-machine';
+import { QcResultRecord } from '../quality/domain/qc-evaluation';
 
 export interface ReleaseCandidateRow {
   id: string;
@@ -56,7 +56,7 @@ export interface AdministeredDoseRow {
  * indexes, so a sweep costs what is in play, not what exists.
  */
 @Injectable()
-export class ReadinessRepository {
+export class ReadinessFactsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** The batch an event's subject belongs to (a batch, one of its doses, QC results or deviations). */
