@@ -64,6 +64,7 @@ export function renderPeriodicReport(
   fields(doc, [
     ['From (included)', at(report.from)],
     ['To (excluded)', at(report.to)],
+    ['Time zone', identity.timeZone],
     ['For', scope],
   ]);
   const rows = periodicReportRows(report);
