@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { addCalendarMonths, scheduleInProgress } from '../../src/bank/domain/review-schedule';
 import { aBox, UnitRef } from '../support/bank-fixtures';
-import { aJobsApp, JobsTestApp, testJobSettings } from '../support/flag-fixtures';
+import { aJobsApp, flagRowsOf, flagWithin, JobsTestApp, testJobSettings } from '../support/flag-fixtures';
 import {
   aLegacyDin,
   finishedImport,
@@ -206,14 +207,20 @@ describe('legacy bank inventory import', () => {
       [dins[0]],
     );
     expect(batch[0]).toMatchObject({ viable: 10_000_000, drawn: 10_000_000 });
-    // Reviewed like any vial: each donor's vials are in one pending storage review, due at the import.
-    const { rows: reviews } = await t.sql.query<{ donors: number; unreviewed: number }>(
-      `SELECT count(DISTINCT r.donor_id)::int AS donors, count(*) FILTER (WHERE v.review_id IS NULL)::int AS unreviewed
+    // Reviewed like any vial: each donor's vials are in one pending storage review, due on the next
+    // anniversary of their freezing (2019-05-01 10:00 in Tokyo), not at the import.
+    const { rows: reviews } = await t.sql.query<{ donors: number; unreviewed: number; due: string[] }>(
+      `SELECT count(DISTINCT r.donor_id)::int AS donors, count(*) FILTER (WHERE v.review_id IS NULL)::int AS unreviewed,
+              array_agg(DISTINCT r.due_at) AS due
          FROM vials v JOIN batches b ON b.id = v.batch_id LEFT JOIN storage_reviews r ON r.id = v.review_id
         WHERE b.din = ANY($1) AND (r.status = 'PENDING' OR r.id IS NULL)`,
       [dins],
     );
-    expect(reviews[0]).toEqual({ donors: 2, unreviewed: 0 });
+    expect(reviews[0]).toEqual({
+      donors: 2,
+      unreviewed: 0,
+      due: [scheduleInProgress(new Date('2019-05-01T01:00:00Z'), 12, 'Asia/Tokyo', new Date()).dueAt],
+    });
     const batchView = await t.http.get(`/api/v1/batches/${batch[0].id}`).set(...bearer(admin));
     expect(batchView.status).toBe(200);
     expect(batchView.body).toMatchObject({ origin: 'LEGACY', status: 'CULTURE_COMPLETE', harvestId: null });
@@ -228,6 +235,75 @@ describe('legacy bank inventory import', () => {
     expect(rerun).toMatchObject({ state: 'COMPLETED', total: 10, processed: 10, created: 0, skipped: 4 });
     const after = await counts();
     expect({ ...after, imports: 0, audit: 0 }).toEqual({ ...before, imports: 0, audit: 0 });
+  });
+
+  it("reviews fall on each vial's next freezing anniversary; only those due within 30 days are flagged", async () => {
+    const now = new Date();
+    const soonDin = aLegacyDin();
+    const laterDin = aLegacyDin();
+    const ref = unique('R-');
+    // One donor: a vial frozen a year and ten days short of now (due in ten days), one frozen three years and
+    // two months ago (due in ten months), and one frozen five months ago (its first review still to come).
+    const soon = addCalendarMonths(new Date(now.getTime() + 10 * 86_400_000), -12, 'Asia/Tokyo');
+    const later = addCalendarMonths(now, -38, 'Asia/Tokyo');
+    const recent = addCalendarMonths(now, -5, 'Asia/Tokyo');
+    const file = inventoryFile([
+      line({
+        externalRef: ref,
+        din: soonDin,
+        vialLabel: `${soonDin}-V001`,
+        row: '8',
+        col: '1',
+        frozenAt: soon.toISOString(),
+      }),
+      line({
+        externalRef: ref,
+        din: laterDin,
+        vialLabel: `${laterDin}-V001`,
+        row: '8',
+        col: '2',
+        frozenAt: later.toISOString(),
+      }),
+      line({
+        externalRef: ref,
+        din: laterDin,
+        vialLabel: `${laterDin}-V002`,
+        row: '8',
+        col: '3',
+        frozenAt: recent.toISOString(),
+      }),
+    ]);
+    const started = await postInventory(t.http, admin, file, false);
+    expect((await finishedImport(t.http, admin, started.body.importId as string)).created).toBe(3);
+    const { rows } = await t.sql.query<{ label: string; next: Date; base: Date; review: string; due: Date }>(
+      `SELECT v.label, v.next_review_at AS next, v.review_base_at AS base, r.id AS review, r.due_at AS due
+         FROM vials v JOIN storage_reviews r ON r.id = v.review_id WHERE v.label = ANY($1) ORDER BY v.label`,
+      [[`${soonDin}-V001`, `${laterDin}-V001`, `${laterDin}-V002`]],
+    );
+    const expected = [
+      { frozen: soon, due: addCalendarMonths(soon, 12, 'Asia/Tokyo'), base: soon },
+      {
+        frozen: later,
+        due: addCalendarMonths(later, 48, 'Asia/Tokyo'),
+        base: addCalendarMonths(later, 36, 'Asia/Tokyo'),
+      },
+      { frozen: recent, due: addCalendarMonths(recent, 12, 'Asia/Tokyo'), base: recent },
+    ];
+    expect(rows.map((r) => ({ next: r.next, base: r.base, due: r.due }))).toEqual(
+      expected.map((e) => ({ next: e.due, base: e.base, due: e.due })),
+    );
+    // Three dates, three reviews of the one donor.
+    expect(new Set(rows.map((r) => r.review)).size).toBe(3);
+    const [dueSoon, dueLater, dueRecent] = rows.map((r) => r.review);
+    // The review due in ten days is announced and flagged; the others are not announced at all.
+    await flagWithin(t.http, admin, { type: 'STORAGE_REVIEW_DUE', subjectId: dueSoon });
+    const { rows: announced } = await t.sql.query<{ subject: string }>(
+      `SELECT subject_id AS subject FROM outbox_events WHERE subject_id = ANY($1)`,
+      [[dueSoon, dueLater, dueRecent]],
+    );
+    expect(announced.map((a) => a.subject)).toEqual([dueSoon]);
+    expect(await flagRowsOf(t, dueLater)).toEqual([]);
+    expect(await flagRowsOf(t, dueRecent)).toEqual([]);
   });
 
   it('a position taken by a banked vial is a bad line of the next file', async () => {
