@@ -33,8 +33,12 @@ export interface LegacyPlace extends Position {
   biohazard: boolean;
 }
 
+/** Why a place is refused, in the import's terms (src/imports/domain/import-line-code.ts). */
+export type PlaceProblemCode =
+  'BOX_UNKNOWN' | 'POSITION_OUTSIDE_BOX' | 'STORAGE_UNSUITABLE' | 'POSITION_TAKEN';
+
 /** The problem of each label's place that is not free or fit, by label. */
-export type PlaceProblems = Map<string, { field: 'boxId' | 'row'; message: string }>;
+export type PlaceProblems = Map<string, { code: PlaceProblemCode; field: 'boxId' | 'row'; message: string }>;
 
 /** One freezing record holds at most this many vials (cryopreservations.vial_count). */
 const VIALS_PER_FREEZING = 200;
@@ -71,15 +75,16 @@ export class LegacyVialsService {
     for (const place of fresh) {
       const box = boxes.get(place.boxId);
       if (!box || box.kind !== StorageKind.BOX || box.rows === null || box.cols === null) {
-        problems.set(place.label, { field: 'boxId', message: 'no such box' });
+        problems.set(place.label, { code: 'BOX_UNKNOWN', field: 'boxId', message: 'no such box' });
       } else if (!insideGrid({ rows: box.rows, cols: box.cols }, place.row, place.col)) {
         problems.set(place.label, {
+          code: 'POSITION_OUTSIDE_BOX',
           field: 'row',
           message: `row ${place.row}, col ${place.col} lies outside the box (${box.rows} rows x ${box.cols} cols)`,
         });
       } else {
         const unfit = unsuitability({ ...box, rows: box.rows, cols: box.cols }, place.biohazard);
-        if (unfit) problems.set(place.label, { field: 'boxId', message: unfit });
+        if (unfit) problems.set(place.label, { code: 'STORAGE_UNSUITABLE', field: 'boxId', message: unfit });
         else placeable.push(place);
       }
     }
@@ -87,7 +92,11 @@ export class LegacyVialsService {
       for (const place of placeable.filter(
         (p) => p.boxId === taken.boxId && p.row === taken.row && p.col === taken.col,
       )) {
-        problems.set(place.label, { field: 'row', message: `the position holds vial ${taken.label}` });
+        problems.set(place.label, {
+          code: 'POSITION_TAKEN',
+          field: 'row',
+          message: `the position holds vial ${taken.label}`,
+        });
       }
     }
     return problems;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { addCalendarMonths, scheduleInProgress } from '../../src/bank/domain/review-schedule';
+import { dinCheckCharacter } from '../../src/batches/domain/din';
+import { IMPORT_LINE_CODES } from '../../src/imports/domain/import-line-code';
 import { aBox, UnitRef } from '../support/bank-fixtures';
 import { aJobsApp, flagRowsOf, flagWithin, JobsTestApp, testJobSettings } from '../support/flag-fixtures';
 import {
@@ -109,12 +111,17 @@ describe('legacy bank inventory import', () => {
       }),
     ]);
     const errors = [
-      { line: 5, field: 'sex', message: 'must be F, M or X' },
-      { line: 6, field: 'clinicCode', message: 'no clinic has the code NOPE-99' },
-      { line: 7, field: 'boxId', message: 'no such box' },
-      { line: 8, field: 'row', message: expect.stringContaining('outside the box') },
-      { line: 9, field: 'vialLabel', message: 'the same vial is on line 2' },
-      { line: 10, field: null, message: 'expected 11 fields, found 5' },
+      { line: 5, code: 'INVALID_VALUE', field: 'sex', message: 'must be F, M or X' },
+      { line: 6, code: 'CLINIC_UNKNOWN', field: 'clinicCode', message: 'no clinic has the code NOPE-99' },
+      { line: 7, code: 'BOX_UNKNOWN', field: 'boxId', message: 'no such box' },
+      {
+        line: 8,
+        code: 'POSITION_OUTSIDE_BOX',
+        field: 'row',
+        message: expect.stringContaining('outside the box'),
+      },
+      { line: 9, code: 'VIAL_REPEATED', field: 'vialLabel', message: 'the same vial is on line 2' },
+      { line: 10, code: 'FIELD_COUNT', field: null, message: 'expected 11 fields, found 5' },
     ];
     return { file, dins: [din1, din2], refs: [ref1, ref2], errors };
   }
@@ -136,14 +143,74 @@ describe('legacy bank inventory import', () => {
     expect(dry.body.rows).toBe(0);
     expect(dry.body.errors).toEqual(
       expect.arrayContaining([
-        { line: 1, field: null, message: 'unknown column "notes"' },
-        { line: 1, field: 'din', message: 'column missing from the header' },
+        { line: 1, code: 'UNKNOWN_COLUMN', field: null, message: 'unknown column "notes"' },
+        { line: 1, code: 'MISSING_COLUMN', field: 'din', message: 'column missing from the header' },
       ]),
     );
     const real = await postInventory(t.http, admin, file, false);
     expect(real.status).toBe(400);
     expect(real.body.code).toBe('VALIDATION_FAILED');
     expect(await counts()).toEqual(before);
+  });
+
+  it('a DIN is checked by its check character: a mistyped one is refused with its code, and nothing stored', async () => {
+    const din = aLegacyDin();
+    const check = dinCheckCharacter(din);
+    const wrong = check === 'A' ? 'B' : 'A';
+    // The last digit mistyped but the check character of the DIN meant: the check catches it.
+    const typo = `${din.slice(0, 12)}${(Number(din[12]) + 1) % 10}`;
+    const ref = unique('R-');
+    const file = inventoryFile([
+      line({ externalRef: ref, din: `${din}${check}`, vialLabel: `${din}-V001`, row: '7', col: '1' }),
+      line({ externalRef: ref, din: `${din}${wrong}`, vialLabel: `${din}-V002`, row: '7', col: '2' }),
+      line({ externalRef: ref, din: `${typo}${check}`, vialLabel: `${typo}-V001`, row: '7', col: '3' }),
+      line({ externalRef: ref, din: `${din.slice(0, 12)}X`, vialLabel: `${din}-V003`, row: '7', col: '4' }),
+    ]);
+    const mismatch = {
+      code: 'DIN_CHECK_MISMATCH',
+      field: 'din',
+      message: 'the check character does not match the DIN: one of them is mistyped',
+    };
+    const expected = [
+      { line: 3, ...mismatch },
+      { line: 4, ...mismatch },
+      { line: 5, code: 'DIN_INVALID', field: 'din', message: expect.stringContaining('13-character DIN') },
+    ];
+    const before = await counts();
+    const dry = await postInventory(t.http, admin, file, true);
+    expect(dry.body).toEqual({ rows: 4, errors: expected });
+    expect(await counts()).toEqual(before);
+
+    const started = await postInventory(t.http, admin, file, false);
+    const view = await finishedImport(t.http, admin, started.body.importId as string);
+    expect(view).toMatchObject({ state: 'COMPLETED', created: 1, errors: expected });
+    // The one good line is banked under the DIN without its check character, which the batch keeps apart.
+    const { rows } = await t.sql.query<{ din: string; din_check: string; label: string }>(
+      `SELECT b.din, b.din_check, v.label FROM batches b JOIN vials v ON v.batch_id = b.id
+        WHERE b.din = ANY($1) OR b.din LIKE $2`,
+      [[din, typo], `${din.slice(0, 12)}%`],
+    );
+    expect(rows).toEqual([{ din, din_check: check, label: `${din}-V001` }]);
+  });
+
+  it('stores each error with its code, and the database takes only the known codes', async () => {
+    const { rows } = await t.sql.query<{ def: string }>(
+      `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'import_errors_code_known'`,
+    );
+    for (const code of IMPORT_LINE_CODES) expect(rows[0].def).toContain(`'${code}'`);
+    const { rows: imports } = await t.sql.query<{ id: string }>('SELECT id FROM imports LIMIT 1');
+    await expect(
+      t.sql.query(
+        `INSERT INTO import_errors (import_id, seq, line, code, field, message) VALUES ($1, 100000, 2, 'OOPS', NULL, 'x')`,
+        [imports[0].id],
+      ),
+    ).rejects.toThrow(/import_errors_code_known/);
+    await expect(
+      t.sql.query(
+        `INSERT INTO import_errors (import_id, seq, line, field, message) VALUES ($1, 100001, 2, NULL, 'x')`,
+        [imports[0].id],
+      ),
+    ).rejects.toThrow(/null value in column "code"/);
   });
 
   it('is for admins only, and needs dryRun', async () => {
@@ -320,7 +387,9 @@ describe('legacy bank inventory import', () => {
     const dry = await postInventory(t.http, admin, second, true);
     expect(dry.body).toEqual({
       rows: 1,
-      errors: [{ line: 2, field: 'row', message: `the position holds vial ${din}-V001` }],
+      errors: [
+        { line: 2, code: 'POSITION_TAKEN', field: 'row', message: `the position holds vial ${din}-V001` },
+      ],
     });
   });
 
