@@ -21,6 +21,11 @@ export interface Environment {
   /** METRICS_TOKEN: the bearer token /metrics requires; null leaves it open (a scraper on a private network). */
   metricsToken: string | null;
   redisUrl: string;
+  /**
+   * REDIS_CLUSTER_NODES: seed nodes (host:port, comma-separated) of a Redis Cluster; when set, every Redis
+   * connection is a cluster client and REDIS_URL is not used (docs/operations.md, "Beyond one machine").
+   */
+  redisClusterNodes: { host: string; port: number }[] | null;
   jwtSecret: string;
   jwtTtlSeconds: number;
   auditHmacKey: string;
@@ -194,6 +199,7 @@ export function loadEnvironment(source: Source = process.env): Environment {
     problems.push('DATABASE_URL must be a postgres:// URL');
   const redisUrl = text('REDIS_URL', 'redis://127.0.0.1:6379');
   if (!isUrl(redisUrl, ['redis:', 'rediss:'])) problems.push('REDIS_URL must be a redis:// URL');
+  const redisClusterNodes = clusterNodes(source.REDIS_CLUSTER_NODES, problems);
 
   const jwtTtlRaw = text('JWT_TTL', '8h');
   const jwtTtlSeconds = parseDurationSeconds(jwtTtlRaw);
@@ -219,6 +225,10 @@ export function loadEnvironment(source: Source = process.env): Environment {
   // BullMQ builds Redis keys as prefix:queue:...; a colon in the prefix would blur that structure.
   if (!/^[A-Za-z0-9_{}-]{1,64}$/.test(queuePrefix))
     problems.push('QUEUE_PREFIX must be 1-64 characters of [A-Za-z0-9_{}-]');
+  // In a cluster, a queue's keys must hash to one slot (BullMQ's scripts touch several at once): the prefix
+  // carries a hash tag, e.g. {cpc}. Not rewritten silently: that would move every queue to new keys.
+  if (redisClusterNodes !== null && !/\{[^{}]+\}/.test(queuePrefix))
+    problems.push(`QUEUE_PREFIX must carry a hash tag such as {${queuePrefix}} when REDIS_CLUSTER_NODES is set`);
 
   const migrate = text('MIGRATE_ON_START', 'true');
   if (!['true', 'false'].includes(migrate))
@@ -244,6 +254,7 @@ export function loadEnvironment(source: Source = process.env): Environment {
     databaseAcquireTimeoutMs: integer('DATABASE_ACQUIRE_TIMEOUT_MS', 5000, 100, 600_000),
     metricsToken: metricsToken(source, problems, production),
     redisUrl,
+    redisClusterNodes,
     jwtSecret: secret('JWT_SECRET'),
     jwtTtlSeconds: jwtTtlSeconds ?? 0,
     auditHmacKey: secret('AUDIT_HMAC_KEY'),
@@ -352,4 +363,19 @@ function loadNotifications(source: Source, read: Readers): NotificationSettings 
     retryWindowSeconds,
     deliverySweepSeconds: read.integer('NOTIFICATIONS_SWEEP_SECONDS', 30, 1, 3600),
   };
+}
+
+/** REDIS_CLUSTER_NODES as host:port pairs; unset or empty means one Redis at REDIS_URL. */
+function clusterNodes(value: string | undefined, problems: string[]): { host: string; port: number }[] | null {
+  if (value === undefined || value.trim() === '') return null;
+  const nodes = value.split(',').map((item) => {
+    const match = /^\s*([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})\s*$/.exec(item);
+    const port = match ? Number(match[2]) : 0;
+    return match && port > 0 && port < 65536 ? { host: match[1].replace(/^\[|\]$/g, ''), port } : null;
+  });
+  if (nodes.some((node) => node === null)) {
+    problems.push(`REDIS_CLUSTER_NODES must be host:port pairs separated by commas (got "${value}")`);
+    return null;
+  }
+  return nodes as { host: string; port: number }[];
 }

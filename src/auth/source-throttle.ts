@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { appConfig, AppConfig } from '../../config/app.config';
+import { createRedisClient, RedisClient } from '../common/redis/redis-client';
 
 /**
  * Failed authentication per client address, across all accounts (docs/operations.md, "Security"): an
@@ -16,11 +16,11 @@ import { appConfig, AppConfig } from '../../config/app.config';
  */
 @Injectable()
 export class SourceThrottle implements OnModuleDestroy {
-  private readonly client: Redis;
+  private readonly client: RedisClient;
   private readonly limiter: RateLimiterRedis;
 
   constructor(@Inject(appConfig.KEY) env: AppConfig) {
-    this.client = new Redis(env.redisUrl, {
+    this.client = createRedisClient(env, {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,

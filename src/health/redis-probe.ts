@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import Redis from 'ioredis';
 import { appConfig, AppConfig } from '../../config/app.config';
+import { createRedisClient, RedisClient } from '../common/redis/redis-client';
 
 /**
  * A Redis connection for health checks only. It fails fast (no offline queue, one retry per request), so
@@ -8,10 +8,10 @@ import { appConfig, AppConfig } from '../../config/app.config';
  */
 @Injectable()
 export class RedisProbe implements OnModuleDestroy {
-  private readonly client: Redis;
+  private readonly client: RedisClient;
 
   constructor(@Inject(appConfig.KEY) env: AppConfig) {
-    this.client = new Redis(env.redisUrl, {
+    this.client = createRedisClient(env, {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,

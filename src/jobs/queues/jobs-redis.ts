@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import type { RedisOptions as BullRedisOptions } from 'bullmq';
-import Redis from 'ioredis';
+import type { ConnectionOptions } from 'bullmq';
 import { appConfig, AppConfig } from '../../../config/app.config';
+import { createRedisClient, RedisClient } from '../../common/redis/redis-client';
 
 /** Reconnect quickly once Redis is back (ioredis' own default waits up to 20 s between attempts). */
 function reconnectDelay(attempt: number): number {
@@ -21,13 +21,15 @@ function reconnectDelay(attempt: number): number {
 @Injectable()
 export class JobsRedis implements OnApplicationShutdown {
   private readonly logger = new Logger('JobsRedis');
-  readonly producer: Redis;
+  readonly producer: RedisClient;
+  /** Cluster clients made for workers: BullMQ does not close a connection it was handed. */
+  private readonly workerClients: RedisClient[] = [];
   private readonly readyListeners: (() => void)[] = [];
   private wasReady = false;
   private downSince: number | null = null;
 
   constructor(@Inject(appConfig.KEY) private readonly env: AppConfig) {
-    this.producer = new Redis(env.redisUrl, {
+    this.producer = createRedisClient(env, {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
@@ -55,14 +57,20 @@ export class JobsRedis implements OnApplicationShutdown {
     if (this.isReady()) listener();
   }
 
-  /** Connection options for a BullMQ worker (its main and blocking connections). */
-  workerConnection(name: string): BullRedisOptions {
-    return {
-      url: this.env.redisUrl,
+  /**
+   * The connection of a BullMQ worker: options from which BullMQ opens its main and blocking connections to
+   * the one Redis, or, in a cluster, a cluster client that BullMQ duplicates for its blocking connection.
+   */
+  workerConnection(name: string): ConnectionOptions {
+    const options = {
       maxRetriesPerRequest: null,
       retryStrategy: reconnectDelay,
       connectionName: `${this.env.queuePrefix}:${name}`,
     };
+    if (this.env.redisClusterNodes === null) return { url: this.env.redisUrl, ...options };
+    const client = createRedisClient(this.env, options);
+    this.workerClients.push(client);
+    return client;
   }
 
   /**
@@ -86,6 +94,7 @@ export class JobsRedis implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.producer.disconnect();
+    for (const client of this.workerClients) client.disconnect();
   }
 
   private handleReady(): void {
