@@ -31,7 +31,7 @@ export class PeriodicReportController {
     summary: 'The periodic report of a period, for the facility or one clinic',
     description:
       'Each figure counts the records whose own time falls in [from, to). `Accept: text/csv` answers the same ' +
-      'figures as `metric,value` rows with dotted names.',
+      'figures as `metric,value` rows with dotted names; `GET /reports/periodic.pdf` prints them.',
   })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ClinicsRepository } from '../auth/clinics.repository';
+import { ClinicRow, ClinicsRepository } from '../auth/clinics.repository';
 import { notFound } from '../common/errors/domain-error';
 import { parseZonedTimestamp } from '../common/validation/past-event.validator';
 import { validationFailed } from '../common/validation/validation';
@@ -22,12 +22,20 @@ export class PeriodicReportService {
 
   /** Checks: from before to (400), the clinic (404). */
   async report(query: PeriodicReportQuery): Promise<PeriodicReportDto> {
+    return (await this.withClinic(query)).report;
+  }
+
+  /** The report and the clinic it is for (null: the facility), which the PDF names in its frame. */
+  async withClinic(
+    query: PeriodicReportQuery,
+  ): Promise<{ report: PeriodicReportDto; clinic: ClinicRow | null }> {
     const from = parseZonedTimestamp(query.from) as Date;
     const to = parseZonedTimestamp(query.to) as Date;
     if (!(from < to)) throw validationFailed([{ field: 'to', errors: ['to must be after from'] }]);
     const clinicId = query.clinicId ?? null;
-    if (clinicId && !(await this.clinics.findById(clinicId))) throw notFound('Clinic', clinicId);
-    return periodicReport(from, to, clinicId, await this.read.counts(from, to, clinicId));
+    const clinic = clinicId ? await this.clinics.findById(clinicId) : null;
+    if (clinicId && !clinic) throw notFound('Clinic', clinicId);
+    return { report: periodicReport(from, to, clinicId, await this.read.counts(from, to, clinicId)), clinic };
   }
 
   async csv(query: PeriodicReportQuery): Promise<string> {

@@ -73,6 +73,6 @@ import { DoseExpiryFactsRepository } from './dose-expiry-facts.repository';
     ReadinessFactsRepository,
     DoseExpiryFactsRepository,
   ],
-  exports: [BatchRecordService, ReadinessFactsRepository, DoseExpiryFactsRepository],
+  exports: [BatchRecordService, PeriodicReportService, ReadinessFactsRepository, DoseExpiryFactsRepository],
 })
 export class ReadModelModule {}

@@ -1,14 +1,27 @@
 import { aBooster, aBox, frozenVials, positionsIn } from '../support/bank-fixtures';
 import { aBatch, aCultureCompleteBatch } from '../support/batch-fixtures';
 import { aCollectedHarvest } from '../support/donor-fixtures';
-import { aCast, bearer, Cast } from '../support/people';
+import { bearer, Cast } from '../support/people';
+import { pdfPages } from '../support/pdf-text';
+import { aJapaneseClinicCast, JAPANESE_CLINIC } from '../support/record-fixtures';
 import { aDose, aQcResult, aReleasedBatch, passingQc } from '../support/release-fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 import { anAdministeredDose, anAdverseEvent, daysAgo } from '../support/vigilance-fixtures';
 
+/** Text with every run of white space as one space: pdf-parse separates table cells by tabs or new lines. */
+const flat = (text: string): string => text.replace(/\s+/g, ' ');
+
+/** The dotted `metric value` pairs of a nested object of counts, as the CSV and the PDF name them. */
+function dotted(value: object, prefix = ''): [string, number][] {
+  return Object.entries(value).flatMap<[string, number]>(([key, inner]) =>
+    typeof inner === 'number' ? [[`${prefix}${key}`, inner]] : dotted(inner as object, `${prefix}${key}.`),
+  );
+}
+
 /**
  * The periodic report (docs/vigilance.md): every count checked against records this file made in a clinic
- * of its own, over a period that holds them, and a period before them that holds none.
+ * of its own (with a Japanese name, which the PDF must print), over a period that holds them, and a period
+ * before them that holds none; as JSON, CSV and PDF.
  */
 describe('vigilance: the periodic report', () => {
   let t: TestApp;
@@ -40,7 +53,7 @@ describe('vigilance: the periodic report', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    cast = await aCast(t.http);
+    cast = await aJapaneseClinicCast(t.http);
     const post = (
       path: string,
       who: { token: string } | string,
@@ -181,6 +194,49 @@ describe('vigilance: the periodic report', () => {
     expect(rows.get('deviations.MINOR')).toBe('2');
     expect(rows.get('postReleaseQcFailures')).toBe('1');
     expect(rows.size).toBe(3 + 2 + 4 + 2 + 2 + 7 + 4 + 3 + 1);
+  });
+
+  const pdf = (query: Record<string, string>, who: { token: string } | string = cast.qa) =>
+    t.http
+      .get('/api/v1/reports/periodic.pdf')
+      .query(query)
+      .set(...bearer(who))
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+
+  it('prints the same counts as a PDF, with the clinic and the period on every page', async () => {
+    const response = await pdf({ from, to, clinicId: cast.clinic.id }).expect(200);
+    expect(response.headers['content-type']).toMatch(/^application\/pdf/);
+    const body = response.body as Buffer;
+    expect(body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const pages = await pdfPages(body);
+    pages.forEach((text, i) => {
+      expect(text).toContain(JAPANESE_CLINIC);
+      expect(text).toContain(`Page ${i + 1} of ${pages.length}`);
+      expect(flat(text)).toMatch(/documentHash \(SHA-256\) [0-9a-f]{64}/);
+    });
+    const text = flat(pages.join('\n'));
+    const counts = dotted(expected);
+    expect(counts).toHaveLength(3 + 2 + 4 + 2 + 2 + 7 + 4 + 3 + 1 - 3);
+    for (const [metric, value] of counts) expect(text).toContain(`${metric} ${value}`);
+    // The same period and records print the same bytes.
+    const again = await pdf({ from, to, clinicId: cast.clinic.id }).expect(200);
+    expect(Buffer.compare(again.body as Buffer, body)).toBe(0);
+  });
+
+  it('prints the facility as "All clinics", and refuses what the JSON refuses', async () => {
+    const pages = await pdfPages((await pdf({ from, to }, cast.admin).expect(200)).body as Buffer);
+    expect(pages.join('\n')).toContain('All clinics');
+    const backwards = await pdf({ from: to, to: from }).expect(400);
+    expect(JSON.parse((backwards.body as Buffer).toString('utf8')).code).toBe('VALIDATION_FAILED');
+    const unknown = await pdf({ from, to, clinicId: '00000000-0000-4000-8000-000000000000' }).expect(404);
+    expect(JSON.parse((unknown.body as Buffer).toString('utf8')).code).toBe('NOT_FOUND');
+    expect((await pdf({ from, to, clinicId: cast.clinic.id }, cast.doctor)).status).toBe(403);
+    expect((await pdf({ from, to }, cast.technician)).status).toBe(403);
   });
 
   it('is for QA and admins: a doctor and a technician are 403', async () => {
