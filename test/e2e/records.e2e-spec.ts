@@ -108,6 +108,7 @@ describe('records that leave the system: batch record and certificate', () => {
       expect(text).toContain(JAPANESE_CLINIC);
       expect(text).toContain(`Page ${i + 1} of ${pages.length}`);
       expect(text.replace(/\s/g, '')).toContain(hash);
+      expect(text).toContain('times in Asia/Tokyo');
     });
     const text = flat(pages.join('\n'));
     const sections = [
@@ -132,6 +133,7 @@ describe('records that leave the system: batch record and certificate', () => {
       /3,000,000[\s\S]*replaced by the correction below[\s\S]*3,200,000[\s\S]*CORRECTION/,
     );
     expect(steps.replace(/\s/g, '')).toContain('転記ミス');
+    expect(steps).toMatch(/cells seeded 1,600,000/);
     // QC: value, unit, the limit applied and the outcome; the failing result stays, beside its correction.
     const qc = text.slice(text.indexOf('6. Quality control'), text.indexOf('7. Deviations'));
     expect(qc).toMatch(/VIABILITY\s+65\s+%\s+>= 70 %\s+FAIL/);

@@ -39,6 +39,7 @@ export function renderBatchRecord(record: BatchRecordData, hash: string): Promis
         dinCheck: record.batch.dinCheck,
         donorCode: record.donor.code,
         clinic: record.donor.clinic.name,
+        timeZone: record.facility.timeZone,
       },
       hash,
     ),
@@ -126,10 +127,15 @@ function stepDetails(
 ): string {
   const parts = Object.entries(details)
     .filter(([, v]) => v !== null && v !== undefined)
-    .map(([k, v]) => `${k} ${typeof v === 'number' ? quantity(v) : String(v)}`);
+    .map(([k, v]) => `${words(k)} ${typeof v === 'number' ? quantity(v) : String(v)}`);
   if (correctionReason) parts.push(`CORRECTION of the entry above: ${correctionReason}`);
   if (superseded) parts.push('(replaced by the correction below)');
   return parts.join('; ');
+}
+
+/** A detail's key as a reader says it: cellsSeeded is "cells seeded". */
+function words(key: string): string {
+  return key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
 function materialsSection(doc: PDFKit.PDFDocument, r: BatchRecordData, at: At): void {

@@ -30,6 +30,7 @@ export function renderCertificate(c: CertificateData, hash: string): Promise<Buf
         dinCheck: c.batch.dinCheck,
         donorCode: c.donor.code,
         clinic: c.donor.clinic.name,
+        timeZone: c.facility.timeZone,
       },
       hash,
     ),
@@ -62,7 +63,7 @@ function productSections(doc: PDFKit.PDFDocument, c: CertificateData, at: At): v
 
 function processingSection(doc: PDFKit.PDFDocument, c: CertificateData, at: At): void {
   section(doc, '3. Processing facility and processing');
-  fields(doc, [['Facility', `${c.facility.name} (FIN ${c.facility.fin})`]]);
+  fields(doc, [['Facility', `${c.facility.name} (FIN ${c.facility.fin}); times in ${c.facility.timeZone}`]]);
   drawTable(
     doc,
     [

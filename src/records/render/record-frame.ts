@@ -7,17 +7,21 @@ export interface RecordIdentity {
   dinCheck: string;
   donorCode: string;
   clinic: string;
+  /** The facility's zone every time on the document is printed in. */
+  timeZone: string;
 }
 
 /**
  * The frame of the batch record and the certificate: facility and title on the left; the DIN with its check
  * character in a box (ISBT 128's eye-readable form), the donor code and the clinic on the right; the
- * documentHash at the foot. On every page, so a loose page still says whose cells it is about.
+ * documentHash and the zone of the times at the foot. On every page, so a loose page still says whose cells it is about.
  */
 export function recordFrame(identity: RecordIdentity, documentHash: string): PageFrame {
   return {
     header: (doc, band) => drawHeader(doc, band, identity),
-    footer: `documentHash (SHA-256) ${documentHash}\n${identity.facility} · ${identity.title}`,
+    footer:
+      `documentHash (SHA-256) ${documentHash}\n` +
+      `${identity.facility} · ${identity.title} · times in ${identity.timeZone}`,
   };
 }
 

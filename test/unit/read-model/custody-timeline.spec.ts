@@ -1,4 +1,4 @@
-import { custodyTimeline } from '../../../src/read-model/custody-timeline';
+import { custodyTimeline, handOffEvents } from '../../../src/read-model/custody-timeline';
 import { CustodyEntryRow, CustodyScanRow } from '../../../src/read-model/custody.repository';
 
 const DOSE = '11111111-1111-4111-8111-111111111111';
@@ -75,5 +75,33 @@ describe('custody timeline', () => {
       () => true,
     );
     expect(events.map((e) => [e.kind, e.scanVerified])).toEqual([['MOVED', false]]);
+  });
+
+  it('hand-offs alone, as the batch record lists them: the same verdicts as the timeline, steps and scans left out', () => {
+    const VIAL = '33333333-3333-4333-8333-333333333333';
+    const entries = [
+      entry('harvest.collected', '2026-11-01T02:00:00Z', HARVEST),
+      entry('harvest.received', '2026-11-01T05:00:00Z', HARVEST),
+      entry('vial.frozen', '2026-11-15T01:00:00Z', VIAL, { frozenAt: '2026-11-15T00:00:00Z' }),
+      entry('vial.moved', '2026-11-16T01:00:00Z', VIAL),
+      entry('dose.dispatched', '2026-11-20T01:00:00Z', DOSE),
+    ];
+    const scans = [
+      // A scan of the vial at the move's own instant verifies the move; one a second later would not.
+      scan('VIAL_MOVE', true, '2026-11-16T01:00:00Z', VIAL),
+      scan('DOSE_DISPATCH', true, '2026-11-20T01:00:01Z'),
+      scan(null, true, '2026-11-10T00:00:00Z'),
+    ];
+    const handOffs = handOffEvents(entries, scans);
+    expect(handOffs.map((e) => [e.kind, e.handOff, e.entityId, e.scanVerified])).toEqual([
+      ['RECEIVED', 'HARVEST_RECEIPT', HARVEST, false],
+      ['FROZEN', 'CRYOPRESERVE', VIAL, false],
+      ['MOVED', 'VIAL_MOVE', VIAL, true],
+      ['DISPATCHED', 'DOSE_DISPATCH', DOSE, false],
+    ]);
+    const timeline = custodyTimeline(entries, scans, () => true).filter((e) => e.scanVerified !== null);
+    expect(timeline.map((e) => [e.kind, e.scanVerified])).toEqual(
+      handOffs.map((e) => [e.kind, e.scanVerified]),
+    );
   });
 });
