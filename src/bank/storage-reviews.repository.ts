@@ -65,22 +65,26 @@ export class StorageReviewsRepository {
     );
   }
 
-  /** {@link upsertPending} for several donors and one date, in one statement. */
+  /** {@link upsertPending} for several donors and dates, in one statement. */
   async upsertPendingMany(
-    donors: readonly { donorId: string; clinicId: string }[],
-    dueAt: Date,
+    reviews: readonly { donorId: string; clinicId: string; dueAt: Date }[],
     at: Date,
     manager: EntityManager,
-  ): Promise<{ id: string; donorId: string; created: boolean }[]> {
-    if (donors.length === 0) return [];
-    return manager.query<{ id: string; donorId: string; created: boolean }[]>(
+  ): Promise<{ id: string; donorId: string; dueAt: Date; created: boolean }[]> {
+    if (reviews.length === 0) return [];
+    return manager.query<{ id: string; donorId: string; dueAt: Date; created: boolean }[]>(
       `INSERT INTO storage_reviews (donor_id, clinic_id, due_at, status, created_at, updated_at)
-       SELECT x.donor_id, x.clinic_id, $2, 'PENDING', $3, $3
-         FROM jsonb_to_recordset($1::jsonb) AS x(donor_id uuid, clinic_id uuid)
-        ORDER BY x.donor_id
+       SELECT x.donor_id, x.clinic_id, x.due_at, 'PENDING', $2, $2
+         FROM jsonb_to_recordset($1::jsonb) AS x(donor_id uuid, clinic_id uuid, due_at timestamptz)
+        ORDER BY x.donor_id, x.due_at
        ON CONFLICT (donor_id, due_at) WHERE status = 'PENDING' DO UPDATE SET updated_at = EXCLUDED.updated_at
-       RETURNING id, donor_id AS "donorId", (xmax = 0) AS created`,
-      [JSON.stringify(donors.map((d) => ({ donor_id: d.donorId, clinic_id: d.clinicId }))), dueAt, at],
+       RETURNING id, donor_id AS "donorId", due_at AS "dueAt", (xmax = 0) AS created`,
+      [
+        JSON.stringify(
+          reviews.map((r) => ({ donor_id: r.donorId, clinic_id: r.clinicId, due_at: r.dueAt.toISOString() })),
+        ),
+        at,
+      ],
     );
   }
 

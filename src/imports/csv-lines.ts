@@ -17,7 +17,7 @@ const MAX_RECORD_CHARS = 64 * 1024;
  * further ends with one `malformed` line.
  */
 export async function* csvLines(source: Readable | string): AsyncGenerator<CsvLine> {
-  const input = typeof source === 'string' ? Readable.from([source]) : source;
+  const input = typeof source === 'string' ? Readable.from(slices(source)) : source;
   const parser = parse({
     bom: true,
     info: true,
@@ -35,13 +35,21 @@ export async function* csvLines(source: Readable | string): AsyncGenerator<CsvLi
     wake = null;
     resume?.();
   };
+  // csv-parse counts a CRLF inside a quoted field as two lines (one outside as one): taken off as they pass.
+  let crlfInsideQuotes = 0;
   parser.on('data', ({ record, info }: { record: string[]; info: { lines: number } }) => {
-    queue.push({ kind: 'record', line: firstLineOf(record, info.lines), values: record });
+    crlfInsideQuotes += record.reduce((count, value) => count + (value.match(/\r\n/g)?.length ?? 0), 0);
+    queue.push({
+      kind: 'record',
+      line: firstLineOf(record, info.lines - crlfInsideQuotes),
+      values: record,
+    });
     if (queue.length >= HIGH_WATER) parser.pause();
     notify();
   });
   parser.on('error', (error: Error) => {
-    const line = error instanceof CsvError ? ((error as CsvError & { lines?: number }).lines ?? 0) : 0;
+    const counted = error instanceof CsvError ? ((error as CsvError & { lines?: number }).lines ?? 0) : 0;
+    const line = Math.max(0, counted - crlfInsideQuotes);
     queue.push({ kind: 'malformed', line, message: `the file cannot be read from here: ${error.message}` });
     finished = true;
     notify();
@@ -74,6 +82,25 @@ export async function* csvLines(source: Readable | string): AsyncGenerator<CsvLi
 
 const HIGH_WATER = 2000;
 const LOW_WATER = 200;
+
+/** Characters handed to the parser at a time. */
+const SLICE_CHARS = 64 * 1024;
+
+/**
+ * A string in slices: csv-parse parses whatever chunk it is given at once, whatever the back-pressure, so a
+ * whole 15 MB file given as one chunk would be held as 100,000 parsed records before the first is read.
+ */
+function* slices(text: string): Generator<string> {
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(start + SLICE_CHARS, text.length);
+    // Never between the two halves of a surrogate pair (a character outside the BMP).
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end += 1;
+    yield text.slice(start, end);
+    start = end;
+  }
+}
 
 /** csv-parse counts the lines read so far; a quoted field with line breaks makes a record span several. */
 function firstLineOf(record: string[], lastLine: number): number {

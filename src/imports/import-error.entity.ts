@@ -12,6 +12,10 @@ export class ImportErrorEntity {
   @Column({ type: 'integer' })
   line!: number;
 
+  /** ImportLineCode (src/imports/domain/import-line-code.ts). */
+  @Column({ type: 'text' })
+  code!: string;
+
   @Column({ type: 'text', nullable: true })
   field!: string | null;
 

@@ -178,7 +178,7 @@ export class ImportRunner {
       row: row.row,
       col: row.col,
     }));
-    // No banking consent is recorded for a legacy donor: their vials are due for review at the import.
+    // Reviews fall on each vial's next freezing anniversary after the request (a resumed run agrees).
     await this.bank.bank(tx, vials, found.requestedAt, found.id);
     const cells = new Map<string, number>();
     for (const vial of vials) cells.set(vial.batchId, (cells.get(vial.batchId) ?? 0) + vial.cells);

@@ -87,7 +87,7 @@ export class ImportsRepository {
 
   async errorsOf(id: string): Promise<RowError[]> {
     return this.db.query<RowError[]>(
-      `SELECT line, field, message FROM import_errors WHERE import_id = $1 ORDER BY seq`,
+      `SELECT line, code, field, message FROM import_errors WHERE import_id = $1 ORDER BY seq`,
       [id],
     );
   }
@@ -109,8 +109,8 @@ export class ImportsRepository {
   ): Promise<void> {
     if (progress.errors.length > 0) {
       await manager.query(
-        `INSERT INTO import_errors (import_id, seq, line, field, message)
-         SELECT $1, $2 + n, (e->>'line')::integer, e->>'field', left(e->>'message', 500)
+        `INSERT INTO import_errors (import_id, seq, line, code, field, message)
+         SELECT $1, $2 + n, (e->>'line')::integer, e->>'code', e->>'field', left(e->>'message', 500)
            FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS x(e, n)`,
         [id, errorsBefore, JSON.stringify(progress.errors)],
       );

@@ -6,6 +6,7 @@ import { BatchOrigin, BatchStatus } from '../batches/domain/batch-state-machine'
 import { KnownBatch, LegacyBatchesService } from '../batches/legacy-batches.service';
 import { KnownDonor, LegacyDonorsService } from '../donors/legacy-donors.service';
 import { InventoryRow, RowError } from './domain/bank-inventory-row';
+import { ImportLineCode } from './domain/import-line-code';
 
 /** A good line with what the database knows of it: its clinic, and its donor and batch when they exist. */
 export interface ResolvedRow extends InventoryRow {
@@ -62,7 +63,7 @@ export class InventoryAssessor {
     const toBank: ResolvedRow[] = [];
     for (const row of resolved) {
       const problem = problems.get(row.vialLabel);
-      if (problem) errors.push({ line: row.line, field: problem.field, message: problem.message });
+      if (problem) errors.push({ line: row.line, ...problem, code: ImportLineCode[problem.code] });
       else toBank.push(row);
     }
     return { errors: errors.sort((a, b) => a.line - b.line), skipped, toBank };
@@ -98,6 +99,7 @@ export class InventoryAssessor {
       if (clinicId === undefined) {
         errors.push({
           line: row.line,
+          code: ImportLineCode.CLINIC_UNKNOWN,
           field: 'clinicCode',
           message: `no clinic has the code ${row.clinicCode}`,
         });
@@ -105,25 +107,37 @@ export class InventoryAssessor {
       }
       const donors = donorsByKey.get(refKey(clinicId, row.externalRef)) ?? [];
       const problem = donorProblem(row, donors) ?? batchProblem(donors[0] ?? null, batches.get(row.din));
-      if (problem) errors.push({ line: row.line, field: problem.field, message: problem.message });
+      if (problem) errors.push({ line: row.line, ...problem });
       else resolved.push({ ...row, clinicId, donor: donors[0] ?? null, batch: batches.get(row.din) ?? null });
     }
     return resolved;
   }
 }
 
-type Problem = { field: RowError['field']; message: string };
+type Problem = Omit<RowError, 'line'>;
 
 /** The donor the line names, as the clinic's record has them. */
 function donorProblem(row: InventoryRow, donors: readonly KnownDonor[]): Problem | null {
   if (donors.length > 1)
-    return { field: 'externalRef', message: `${donors.length} donors of this clinic have this reference` };
+    return {
+      code: ImportLineCode.DONOR_AMBIGUOUS,
+      field: 'externalRef',
+      message: `${donors.length} donors of this clinic have this reference`,
+    };
   const donor = donors[0];
   if (!donor) return null;
   if (donor.birthYear !== row.birthYear)
-    return { field: 'birthYear', message: `donor ${donor.code} was registered born in ${donor.birthYear}` };
+    return {
+      code: ImportLineCode.DONOR_DETAILS_DIFFER,
+      field: 'birthYear',
+      message: `donor ${donor.code} was registered born in ${donor.birthYear}`,
+    };
   if (donor.sex !== row.sex)
-    return { field: 'sex', message: `donor ${donor.code} was registered with sex ${donor.sex}` };
+    return {
+      code: ImportLineCode.DONOR_DETAILS_DIFFER,
+      field: 'sex',
+      message: `donor ${donor.code} was registered with sex ${donor.sex}`,
+    };
   return null;
 }
 
@@ -131,10 +145,18 @@ function donorProblem(row: InventoryRow, donors: readonly KnownDonor[]): Problem
 function batchProblem(donor: KnownDonor | null, batch: KnownBatch | undefined): Problem | null {
   if (!batch) return null;
   if (batch.origin !== BatchOrigin.LEGACY)
-    return { field: 'din', message: 'this DIN is a batch cultured here, not a legacy record' };
+    return {
+      code: ImportLineCode.DIN_CULTURED_HERE,
+      field: 'din',
+      message: 'this DIN is a batch cultured here, not a legacy record',
+    };
   if (donor === null || batch.donorId !== donor.id)
-    return { field: 'din', message: "this DIN is another donor's batch" };
+    return {
+      code: ImportLineCode.DIN_OTHER_DONOR,
+      field: 'din',
+      message: "this DIN is another donor's batch",
+    };
   if (batch.status !== BatchStatus.CULTURE_COMPLETE && batch.status !== BatchStatus.RELEASED)
-    return { field: 'din', message: `the batch is ${batch.status}` };
+    return { code: ImportLineCode.BATCH_CLOSED, field: 'din', message: `the batch is ${batch.status}` };
   return null;
 }

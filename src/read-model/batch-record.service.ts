@@ -5,7 +5,14 @@ import { UsersService } from '../auth/users.service';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { AuthUser } from '../common/transaction/auth-user';
-import { BatchRecordData, CustodyHandOffDto, RecordPersonDto } from './dto/batch-record.dto';
+import { CUSTODY_ACTIONS, CustodyKind, HandOffEvent, handOffEvents } from './custody-timeline';
+import { CustodyRepository } from './custody.repository';
+import {
+  BatchRecordData,
+  CustodyHandOffDto,
+  CustodySummaryDto,
+  RecordPersonDto,
+} from './dto/batch-record.dto';
 import { LineageDto, LineageHarvestDto } from './dto/lineage-view.dto';
 
 import { LineageRepository } from './lineage.repository';
@@ -17,7 +24,8 @@ type CulturedLineage = LineageDto & { harvest: LineageHarvestDto };
 /**
  * A batch's record as data, built from the records on each request (nothing stored that could drift from
  * them): the lineage (docs/read-model: everything in and out of the batch) plus what a printed record needs
- * besides: the facility, the clinic's name, the printed names of everyone it names by id, and the hand-offs.
+ * besides: the facility, the clinic's name, the printed names of everyone it names by id, and the hand-offs
+ * with their scans.
  * Clinic scope is the lineage's (404).
  */
 @Injectable()
@@ -25,6 +33,7 @@ export class BatchRecordService {
   constructor(
     private readonly lineages: LineageService,
     private readonly read: LineageRepository,
+    private readonly custody: CustodyRepository,
     private readonly clinics: ClinicsService,
     private readonly users: UsersService,
     @Inject(appConfig.KEY) private readonly env: AppConfig,
@@ -43,6 +52,7 @@ export class BatchRecordService {
     const lineage = { ...raw, harvest: raw.harvest };
     const clinic = await this.clinics.findById(lineage.donor.clinicId);
     if (!clinic) throw notFound('Clinic', lineage.donor.clinicId);
+    const custody = handOffs(lineage, await this.handOffEventsOf(lineage));
     return {
       facility: { name: this.env.facilityName, fin: this.env.facilityFin, timeZone: this.env.facilityTz },
       batch: lineage.batch,
@@ -56,8 +66,9 @@ export class BatchRecordService {
       decision: lineage.decision,
       doses: lineage.doses,
       vials: lineage.vials,
-      custody: handOffs(lineage),
-      people: await this.peopleNamedIn(lineage),
+      custody,
+      custodySummary: summaryOf(custody),
+      people: await this.peopleNamedIn(lineage, custody),
     };
   }
 
@@ -66,8 +77,27 @@ export class BatchRecordService {
     return this.read.findBatchOfDose(doseId);
   }
 
-  private async peopleNamedIn(lineage: CulturedLineage): Promise<RecordPersonDto[]> {
+  /** The hand-offs of the harvest, the batch, its doses and its vials, with their scans. */
+  private async handOffEventsOf(lineage: CulturedLineage): Promise<HandOffEvent[]> {
+    const ids = [
+      lineage.harvest.id,
+      lineage.batch.id,
+      ...lineage.doses.map((d) => d.id),
+      ...lineage.vials.map((v) => v.id),
+    ];
+    const [entries, scans] = await Promise.all([
+      this.custody.entries(ids, CUSTODY_ACTIONS),
+      this.custody.scans(ids),
+    ]);
+    return handOffEvents(entries, scans);
+  }
+
+  private async peopleNamedIn(
+    lineage: CulturedLineage,
+    custody: readonly CustodyHandOffDto[],
+  ): Promise<RecordPersonDto[]> {
     const ids = new Set<string>([lineage.harvest.collectedBy]);
+    for (const c of custody) if (c.by) ids.add(c.by);
     if (lineage.harvest.receivedBy) ids.add(lineage.harvest.receivedBy);
     for (const step of lineage.events) ids.add(step.recordedBy);
     for (const qc of lineage.qcResults) ids.add(qc.recordedBy);
@@ -82,30 +112,34 @@ export class BatchRecordService {
   }
 }
 
+/** The record's name for each kind of hand-off on the custody trail (src/read-model/custody-timeline.ts). */
+const HAND_OFF_EVENTS: Partial<Record<CustodyKind, string>> = {
+  RECEIVED: 'TISSUE_RECEIVED',
+  FROZEN: 'VIAL_FROZEN',
+  MOVED: 'VIAL_MOVED',
+  THAWED: 'VIAL_THAWED',
+  DISPATCHED: 'DOSE_DISPATCHED',
+  CLINIC_RECEIVED: 'DOSE_RECEIVED',
+  ADMINISTERED: 'DOSE_ADMINISTERED',
+};
+
 /**
- * The times the cells changed hands, as the records show them. None is verified by a scan of the label yet
- * (the record has no scans to show), so each is listed as unverified for the reviewer to check on paper.
+ * The times the cells changed hands, from the custody trail and the scans (the same hand-offs, verified the
+ * same way, as the dose and vial custody timelines), each named by the label (or DIN) of what changed hands.
  */
-function handOffs(lineage: CulturedLineage): CustodyHandOffDto[] {
-  const list: CustodyHandOffDto[] = [];
-  const add = (at: Date | null, event: string, item: string, by: string | null): void => {
-    if (at) list.push({ at, event, item, by, verified: false });
-  };
-  add(lineage.harvest.receivedAt, 'TISSUE_RECEIVED', lineage.batch.din, lineage.harvest.receivedBy);
-  for (const dose of lineage.doses) {
-    add(dose.dispatchedAt, 'DOSE_DISPATCHED', dose.label, null);
-    add(dose.receivedAt, 'DOSE_RECEIVED', dose.label, null);
-    add(
-      dose.administration?.administeredAt ?? null,
-      'DOSE_ADMINISTERED',
-      dose.label,
-      dose.administration?.administeredBy ?? null,
-    );
-  }
-  for (const vial of lineage.vials) {
-    add(vial.thawedAt, 'VIAL_THAWED', vial.label, null);
-  }
-  return list.sort(
-    (a, b) => a.at.getTime() - b.at.getTime() || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0),
-  );
+function handOffs(lineage: CulturedLineage, events: readonly HandOffEvent[]): CustodyHandOffDto[] {
+  const labels = new Map<string, string>([[lineage.harvest.id, lineage.batch.din]]);
+  for (const dose of lineage.doses) labels.set(dose.id, dose.label);
+  for (const vial of lineage.vials) labels.set(vial.id, vial.label);
+  return events.map((e) => ({
+    at: e.at,
+    event: HAND_OFF_EVENTS[e.kind] ?? e.kind,
+    item: labels.get(e.entityId) ?? e.entityId,
+    by: e.actorId,
+    verified: e.scanVerified,
+  }));
+}
+
+function summaryOf(custody: readonly CustodyHandOffDto[]): CustodySummaryDto {
+  return { handOffs: custody.length, verified: custody.filter((c) => c.verified).length };
 }

@@ -122,6 +122,39 @@ const MAPPINGS: Record<string, Mapping> = {
 
 export const CUSTODY_ACTIONS: readonly string[] = [...Object.keys(MAPPINGS), 'harvest.rejected'];
 
+/** A time an item changed hands (receipt, freezing, move, thaw, dispatch, clinic receipt, administration). */
+export interface HandOffEvent extends CustodyEvent {
+  /** The hand-off whose scan would confirm it (the scans' `hand_off`), e.g. DOSE_DISPATCH. */
+  handOff: string;
+  /** The item that changed hands: the harvest, the vial or the dose. */
+  entityId: string;
+  scanVerified: boolean;
+}
+
+/**
+ * The hand-offs alone among the given trail entries, oldest first, each marked with whether its item was
+ * scanned and matched in the hand-off's own transaction. The batch record (src/read-model/batch-record.service.ts)
+ * lists these; the custody timelines below mark the same entries the same way.
+ */
+export function handOffEvents(
+  entries: readonly CustodyEntryRow[],
+  scans: readonly CustodyScanRow[],
+): HandOffEvent[] {
+  const verified = verifiedHandOffs(scans);
+  const events: HandOffEvent[] = [];
+  for (const entry of entries) {
+    const mapping = mappingOf(entry);
+    if (!mapping?.handOff) continue;
+    events.push({
+      ...eventOf(entry, mapping, verified),
+      handOff: mapping.handOff,
+      entityId: entry.entityId,
+      scanVerified: isVerified(entry, mapping.handOff, verified),
+    });
+  }
+  return byTime(events);
+}
+
 /**
  * The timeline, oldest first: one event per audited step of the item's path, each hand-off marked with whether
  * its item was scanned (a matching scan recorded in the hand-off's own transaction, so at the same instant), and
@@ -133,28 +166,11 @@ export function custodyTimeline(
   scans: readonly CustodyScanRow[],
   keep: (entry: CustodyEntryRow) => boolean,
 ): CustodyEvent[] {
-  const verified = new Set(
-    scans
-      .filter((s) => s.match && s.handOff !== null)
-      .map((s) => `${s.subjectId}|${s.handOff}|${time(s.scannedAt)}`),
-  );
+  const verified = verifiedHandOffs(scans);
   const events: CustodyEvent[] = [];
   for (const entry of entries) {
-    const mapping = MAPPINGS[entry.action === 'harvest.rejected' ? 'harvest.received' : entry.action];
-    if (!mapping || !keep(entry)) continue;
-    events.push({
-      at: eventTime(entry, mapping.time),
-      kind: mapping.kind,
-      actorId: entry.actorId,
-      actorName: entry.actorName,
-      actorRole: entry.actorRole,
-      location: mapping.location,
-      scanVerified:
-        mapping.handOff === null
-          ? null
-          : verified.has(`${scanSubject(entry)}|${mapping.handOff}|${Number(entry.atMs)}`),
-      details: { action: entry.action, entityId: entry.entityId },
-    });
+    const mapping = mappingOf(entry);
+    if (mapping && keep(entry)) events.push(eventOf(entry, mapping, verified));
   }
   for (const scan of scans.filter((s) => !s.match || s.handOff === null)) {
     events.push({
@@ -174,7 +190,42 @@ export function custodyTimeline(
       },
     });
   }
-  // A stable sort: entries keep the trail's order among events of one instant.
+  return byTime(events);
+}
+
+function mappingOf(entry: CustodyEntryRow): Mapping | undefined {
+  return MAPPINGS[entry.action === 'harvest.rejected' ? 'harvest.received' : entry.action];
+}
+
+function eventOf(entry: CustodyEntryRow, mapping: Mapping, verified: ReadonlySet<string>): CustodyEvent {
+  return {
+    at: eventTime(entry, mapping.time),
+    kind: mapping.kind,
+    actorId: entry.actorId,
+    actorName: entry.actorName,
+    actorRole: entry.actorRole,
+    location: mapping.location,
+    scanVerified: mapping.handOff === null ? null : isVerified(entry, mapping.handOff, verified),
+    details: { action: entry.action, entityId: entry.entityId },
+  };
+}
+
+/** The matching scans recorded at a hand-off, keyed by item, hand-off and instant. */
+function verifiedHandOffs(scans: readonly CustodyScanRow[]): Set<string> {
+  return new Set(
+    scans
+      .filter((s) => s.match && s.handOff !== null)
+      .map((s) => `${s.subjectId}|${s.handOff}|${time(s.scannedAt)}`),
+  );
+}
+
+/** A hand-off is verified when a matching scan of its item was recorded in its transaction (same instant). */
+function isVerified(entry: CustodyEntryRow, handOff: string, verified: ReadonlySet<string>): boolean {
+  return verified.has(`${scanSubject(entry)}|${handOff}|${Number(entry.atMs)}`);
+}
+
+// A stable sort: entries keep the trail's order among events of one instant.
+function byTime<T extends CustodyEvent>(events: T[]): T[] {
   return events.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { addCalendarMonths, scheduleInProgress } from '../../src/bank/domain/review-schedule';
+import { dinCheckCharacter } from '../../src/batches/domain/din';
+import { IMPORT_LINE_CODES } from '../../src/imports/domain/import-line-code';
 import { aBox, UnitRef } from '../support/bank-fixtures';
-import { aJobsApp, JobsTestApp, testJobSettings } from '../support/flag-fixtures';
+import { aJobsApp, flagRowsOf, flagWithin, JobsTestApp, testJobSettings } from '../support/flag-fixtures';
 import {
   aLegacyDin,
   finishedImport,
@@ -108,12 +111,17 @@ describe('legacy bank inventory import', () => {
       }),
     ]);
     const errors = [
-      { line: 5, field: 'sex', message: 'must be F, M or X' },
-      { line: 6, field: 'clinicCode', message: 'no clinic has the code NOPE-99' },
-      { line: 7, field: 'boxId', message: 'no such box' },
-      { line: 8, field: 'row', message: expect.stringContaining('outside the box') },
-      { line: 9, field: 'vialLabel', message: 'the same vial is on line 2' },
-      { line: 10, field: null, message: 'expected 11 fields, found 5' },
+      { line: 5, code: 'INVALID_VALUE', field: 'sex', message: 'must be F, M or X' },
+      { line: 6, code: 'CLINIC_UNKNOWN', field: 'clinicCode', message: 'no clinic has the code NOPE-99' },
+      { line: 7, code: 'BOX_UNKNOWN', field: 'boxId', message: 'no such box' },
+      {
+        line: 8,
+        code: 'POSITION_OUTSIDE_BOX',
+        field: 'row',
+        message: expect.stringContaining('outside the box'),
+      },
+      { line: 9, code: 'VIAL_REPEATED', field: 'vialLabel', message: 'the same vial is on line 2' },
+      { line: 10, code: 'FIELD_COUNT', field: null, message: 'expected 11 fields, found 5' },
     ];
     return { file, dins: [din1, din2], refs: [ref1, ref2], errors };
   }
@@ -135,14 +143,74 @@ describe('legacy bank inventory import', () => {
     expect(dry.body.rows).toBe(0);
     expect(dry.body.errors).toEqual(
       expect.arrayContaining([
-        { line: 1, field: null, message: 'unknown column "notes"' },
-        { line: 1, field: 'din', message: 'column missing from the header' },
+        { line: 1, code: 'UNKNOWN_COLUMN', field: null, message: 'unknown column "notes"' },
+        { line: 1, code: 'MISSING_COLUMN', field: 'din', message: 'column missing from the header' },
       ]),
     );
     const real = await postInventory(t.http, admin, file, false);
     expect(real.status).toBe(400);
     expect(real.body.code).toBe('VALIDATION_FAILED');
     expect(await counts()).toEqual(before);
+  });
+
+  it('a DIN is checked by its check character: a mistyped one is refused with its code, and nothing stored', async () => {
+    const din = aLegacyDin();
+    const check = dinCheckCharacter(din);
+    const wrong = check === 'A' ? 'B' : 'A';
+    // The last digit mistyped but the check character of the DIN meant: the check catches it.
+    const typo = `${din.slice(0, 12)}${(Number(din[12]) + 1) % 10}`;
+    const ref = unique('R-');
+    const file = inventoryFile([
+      line({ externalRef: ref, din: `${din}${check}`, vialLabel: `${din}-V001`, row: '7', col: '1' }),
+      line({ externalRef: ref, din: `${din}${wrong}`, vialLabel: `${din}-V002`, row: '7', col: '2' }),
+      line({ externalRef: ref, din: `${typo}${check}`, vialLabel: `${typo}-V001`, row: '7', col: '3' }),
+      line({ externalRef: ref, din: `${din.slice(0, 12)}X`, vialLabel: `${din}-V003`, row: '7', col: '4' }),
+    ]);
+    const mismatch = {
+      code: 'DIN_CHECK_MISMATCH',
+      field: 'din',
+      message: 'the check character does not match the DIN: one of them is mistyped',
+    };
+    const expected = [
+      { line: 3, ...mismatch },
+      { line: 4, ...mismatch },
+      { line: 5, code: 'DIN_INVALID', field: 'din', message: expect.stringContaining('13-character DIN') },
+    ];
+    const before = await counts();
+    const dry = await postInventory(t.http, admin, file, true);
+    expect(dry.body).toEqual({ rows: 4, errors: expected });
+    expect(await counts()).toEqual(before);
+
+    const started = await postInventory(t.http, admin, file, false);
+    const view = await finishedImport(t.http, admin, started.body.importId as string);
+    expect(view).toMatchObject({ state: 'COMPLETED', created: 1, errors: expected });
+    // The one good line is banked under the DIN without its check character, which the batch keeps apart.
+    const { rows } = await t.sql.query<{ din: string; din_check: string; label: string }>(
+      `SELECT b.din, b.din_check, v.label FROM batches b JOIN vials v ON v.batch_id = b.id
+        WHERE b.din = ANY($1) OR b.din LIKE $2`,
+      [[din, typo], `${din.slice(0, 12)}%`],
+    );
+    expect(rows).toEqual([{ din, din_check: check, label: `${din}-V001` }]);
+  });
+
+  it('stores each error with its code, and the database takes only the known codes', async () => {
+    const { rows } = await t.sql.query<{ def: string }>(
+      `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'import_errors_code_known'`,
+    );
+    for (const code of IMPORT_LINE_CODES) expect(rows[0].def).toContain(`'${code}'`);
+    const { rows: imports } = await t.sql.query<{ id: string }>('SELECT id FROM imports LIMIT 1');
+    await expect(
+      t.sql.query(
+        `INSERT INTO import_errors (import_id, seq, line, code, field, message) VALUES ($1, 100000, 2, 'OOPS', NULL, 'x')`,
+        [imports[0].id],
+      ),
+    ).rejects.toThrow(/import_errors_code_known/);
+    await expect(
+      t.sql.query(
+        `INSERT INTO import_errors (import_id, seq, line, field, message) VALUES ($1, 100001, 2, NULL, 'x')`,
+        [imports[0].id],
+      ),
+    ).rejects.toThrow(/null value in column "code"/);
   });
 
   it('is for admins only, and needs dryRun', async () => {
@@ -206,14 +274,20 @@ describe('legacy bank inventory import', () => {
       [dins[0]],
     );
     expect(batch[0]).toMatchObject({ viable: 10_000_000, drawn: 10_000_000 });
-    // Reviewed like any vial: each donor's vials are in one pending storage review, due at the import.
-    const { rows: reviews } = await t.sql.query<{ donors: number; unreviewed: number }>(
-      `SELECT count(DISTINCT r.donor_id)::int AS donors, count(*) FILTER (WHERE v.review_id IS NULL)::int AS unreviewed
+    // Reviewed like any vial: each donor's vials are in one pending storage review, due on the next
+    // anniversary of their freezing (2019-05-01 10:00 in Tokyo), not at the import.
+    const { rows: reviews } = await t.sql.query<{ donors: number; unreviewed: number; due: string[] }>(
+      `SELECT count(DISTINCT r.donor_id)::int AS donors, count(*) FILTER (WHERE v.review_id IS NULL)::int AS unreviewed,
+              array_agg(DISTINCT r.due_at) AS due
          FROM vials v JOIN batches b ON b.id = v.batch_id LEFT JOIN storage_reviews r ON r.id = v.review_id
         WHERE b.din = ANY($1) AND (r.status = 'PENDING' OR r.id IS NULL)`,
       [dins],
     );
-    expect(reviews[0]).toEqual({ donors: 2, unreviewed: 0 });
+    expect(reviews[0]).toEqual({
+      donors: 2,
+      unreviewed: 0,
+      due: [scheduleInProgress(new Date('2019-05-01T01:00:00Z'), 12, 'Asia/Tokyo', new Date()).dueAt],
+    });
     const batchView = await t.http.get(`/api/v1/batches/${batch[0].id}`).set(...bearer(admin));
     expect(batchView.status).toBe(200);
     expect(batchView.body).toMatchObject({ origin: 'LEGACY', status: 'CULTURE_COMPLETE', harvestId: null });
@@ -230,6 +304,75 @@ describe('legacy bank inventory import', () => {
     expect({ ...after, imports: 0, audit: 0 }).toEqual({ ...before, imports: 0, audit: 0 });
   });
 
+  it("reviews fall on each vial's next freezing anniversary; only those due within 30 days are flagged", async () => {
+    const now = new Date();
+    const soonDin = aLegacyDin();
+    const laterDin = aLegacyDin();
+    const ref = unique('R-');
+    // One donor: a vial frozen a year and ten days short of now (due in ten days), one frozen three years and
+    // two months ago (due in ten months), and one frozen five months ago (its first review still to come).
+    const soon = addCalendarMonths(new Date(now.getTime() + 10 * 86_400_000), -12, 'Asia/Tokyo');
+    const later = addCalendarMonths(now, -38, 'Asia/Tokyo');
+    const recent = addCalendarMonths(now, -5, 'Asia/Tokyo');
+    const file = inventoryFile([
+      line({
+        externalRef: ref,
+        din: soonDin,
+        vialLabel: `${soonDin}-V001`,
+        row: '8',
+        col: '1',
+        frozenAt: soon.toISOString(),
+      }),
+      line({
+        externalRef: ref,
+        din: laterDin,
+        vialLabel: `${laterDin}-V001`,
+        row: '8',
+        col: '2',
+        frozenAt: later.toISOString(),
+      }),
+      line({
+        externalRef: ref,
+        din: laterDin,
+        vialLabel: `${laterDin}-V002`,
+        row: '8',
+        col: '3',
+        frozenAt: recent.toISOString(),
+      }),
+    ]);
+    const started = await postInventory(t.http, admin, file, false);
+    expect((await finishedImport(t.http, admin, started.body.importId as string)).created).toBe(3);
+    const { rows } = await t.sql.query<{ label: string; next: Date; base: Date; review: string; due: Date }>(
+      `SELECT v.label, v.next_review_at AS next, v.review_base_at AS base, r.id AS review, r.due_at AS due
+         FROM vials v JOIN storage_reviews r ON r.id = v.review_id WHERE v.label = ANY($1) ORDER BY v.label`,
+      [[`${soonDin}-V001`, `${laterDin}-V001`, `${laterDin}-V002`]],
+    );
+    const expected = [
+      { frozen: soon, due: addCalendarMonths(soon, 12, 'Asia/Tokyo'), base: soon },
+      {
+        frozen: later,
+        due: addCalendarMonths(later, 48, 'Asia/Tokyo'),
+        base: addCalendarMonths(later, 36, 'Asia/Tokyo'),
+      },
+      { frozen: recent, due: addCalendarMonths(recent, 12, 'Asia/Tokyo'), base: recent },
+    ];
+    expect(rows.map((r) => ({ next: r.next, base: r.base, due: r.due }))).toEqual(
+      expected.map((e) => ({ next: e.due, base: e.base, due: e.due })),
+    );
+    // Three dates, three reviews of the one donor.
+    expect(new Set(rows.map((r) => r.review)).size).toBe(3);
+    const [dueSoon, dueLater, dueRecent] = rows.map((r) => r.review);
+    // The review due in ten days is announced and flagged; the others are not announced at all.
+    await flagWithin(t.http, admin, { type: 'STORAGE_REVIEW_DUE', subjectId: dueSoon });
+    const { rows: announced } = await t.sql.query<{ subject: string }>(
+      `SELECT subject_id AS subject FROM outbox_events WHERE subject_id = ANY($1)`,
+      [[dueSoon, dueLater, dueRecent]],
+    );
+    expect(announced.map((a) => a.subject)).toEqual([dueSoon]);
+    expect(await flagRowsOf(t, dueLater)).toEqual([]);
+    expect(await flagRowsOf(t, dueRecent)).toEqual([]);
+  });
+
   it('a position taken by a banked vial is a bad line of the next file', async () => {
     const din = aLegacyDin();
     const first = inventoryFile([
@@ -244,7 +387,9 @@ describe('legacy bank inventory import', () => {
     const dry = await postInventory(t.http, admin, second, true);
     expect(dry.body).toEqual({
       rows: 1,
-      errors: [{ line: 2, field: 'row', message: `the position holds vial ${din}-V001` }],
+      errors: [
+        { line: 2, code: 'POSITION_TAKEN', field: 'row', message: `the position holds vial ${din}-V001` },
+      ],
     });
   });
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Response } from 'superagent';
+import { aBox, cryopreserve, positionsIn } from '../support/bank-fixtures';
 import { aReleasedBatch, aDose } from '../support/release-fixtures';
 import { aCast, bearer, Cast } from '../support/people';
 import { pdfPages } from '../support/pdf-text';
@@ -119,7 +120,7 @@ describe('records that leave the system: batch record and certificate', () => {
       '7. Deviations',
       '8. Decision and signature',
       '9. Doses and vials made',
-      '10. Unverified hand-offs',
+      '10. Hand-offs',
     ];
     const positions = sections.map((s) => text.indexOf(s));
     expect(positions.every((p) => p >= 0)).toBe(true);
@@ -147,8 +148,9 @@ describe('records that leave the system: batch record and certificate', () => {
     expect(decision).toContain('Meaning: Released for clinical use');
     expect(decision).toMatch(/Date and time: \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(Asia\/Tokyo\)/);
     expect(text).toContain(full.dose.label);
-    const handOffs = text.slice(text.indexOf('10. Unverified hand-offs'));
-    expect(handOffs).toContain('TISSUE_RECEIVED');
+    const handOffs = text.slice(text.indexOf('10. Hand-offs'));
+    expect(handOffs).toContain('0 of 1 hand-offs verified by a scan of the label');
+    expect(handOffs).toMatch(/Unverified hand-offs[\s\S]*TISSUE_RECEIVED/);
   });
 
   it('gives the same bytes and text for the same data, and another hash once a value changes', async () => {
@@ -176,6 +178,54 @@ describe('records that leave the system: batch record and certificate', () => {
       createHash('sha256').update(a).digest('hex'),
     );
     expect((await pdfPages(c)).join('\n')).toContain('DOSE_DISPATCHED');
+  });
+
+  it('lists the hand-offs from the custody trail and its scans: n of m verified, the unverified in the PDF', async () => {
+    const batch = await aReleasedBatch(t.http, cast);
+    const { box } = await aBox(t.http, cast.admin);
+    const [p1, p2] = positionsIn(box, 2);
+    // The first tube is scanned as it goes in (the batch's DIN is accepted for a tube), the second is not.
+    const frozen = await cryopreserve(t.http, cast.technician, batch.id, [p1, p2], {
+      vials: [
+        { cells: 5_000_000, boxId: p1.boxId, row: p1.row, col: p1.col, scan: batch.din },
+        { cells: 5_000_000, boxId: p2.boxId, row: p2.row, col: p2.col },
+      ],
+    });
+    expect(frozen.status).toBe(201);
+    const [scanned, unscanned] = frozen.body.vials;
+    // The unscanned vial is then moved, with a scan of its label.
+    await t.http
+      .post(`/api/v1/vials/${unscanned.id}/move`)
+      .set(...bearer(cast.technician))
+      .send({ boxId: box.id, row: 2, col: 1, reason: 'tidy', scan: unscanned.label })
+      .expect(200);
+
+    const record = await t.http
+      .get(`/api/v1/batches/${batch.id}/record`)
+      .set(...bearer(cast.qa))
+      .expect(200);
+    const custody = (
+      record.body.custody as { event: string; item: string; by: string; verified: boolean }[]
+    ).map((c) => [c.event, c.item, c.verified]);
+    expect(custody).toEqual([
+      ['TISSUE_RECEIVED', batch.din, false],
+      ['VIAL_FROZEN', scanned.label, true],
+      ['VIAL_FROZEN', unscanned.label, false],
+      ['VIAL_MOVED', unscanned.label, true],
+    ]);
+    expect(record.body.custodySummary).toEqual({ handOffs: 4, verified: 2 });
+    expect(record.body.custody[1].by).toBe(cast.technician.id);
+
+    const text = flat(
+      (await pdfPages(await pdf(`/api/v1/batches/${batch.id}/record.pdf`, cast.qa.token))).join('\n'),
+    );
+    const handOffs = text.slice(text.indexOf('10. Hand-offs'));
+    expect(handOffs).toContain('2 of 4 hand-offs verified by a scan of the label');
+    const unverified = handOffs.slice(handOffs.indexOf('Unverified hand-offs'));
+    expect(unverified).toContain('TISSUE_RECEIVED');
+    expect(unverified).toMatch(new RegExp(`VIAL_FROZEN\\s+${unscanned.label}\\s+${cast.technician.name}`));
+    expect(unverified).not.toContain(scanned.label);
+    expect(unverified).not.toContain('VIAL_MOVED');
   });
 
   it("prints the dose's certificate for its clinic's doctor, bound to the batch record's hash", async () => {

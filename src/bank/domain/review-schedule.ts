@@ -64,3 +64,36 @@ export function addCalendarMonths(at: Date, months: number, timeZone: string): D
   );
   return new Date(fromWallClock(target, timeZone));
 }
+
+/** A vial's schedule as an import finds it: the review date to come and the date its current period began. */
+export interface ScheduleInProgress {
+  /** The first of frozenAt + k intervals (k >= 1) that lies after `at`: the next anniversary of the freezing. */
+  dueAt: Date;
+  /** The anniversary before it (the freezing itself when the first is still to come): the review base. */
+  since: Date;
+}
+
+/**
+ * Where a vial frozen long ago stands in its periodic schedule at `at` (docs/imports.md): it has been in the
+ * tanks for some whole periods, and its review falls on the next anniversary of its freezing. Each date is
+ * counted from the freezing itself (not from the previous anniversary), so 29 February keeps coming back in
+ * leap years and 31 January stays the month's last day.
+ */
+export function scheduleInProgress(
+  frozenAt: Date,
+  intervalMonths: number,
+  timeZone: string,
+  at: Date,
+): ScheduleInProgress {
+  if (!Number.isInteger(intervalMonths) || intervalMonths < 1)
+    throw new RangeError(`intervalMonths must be a positive integer, got ${intervalMonths}`);
+  // A period of N months lasts at most 31 N days, so this count of whole periods is never past the answer.
+  const longestPeriodMs = intervalMonths * 31 * 86_400_000;
+  let periods = Math.max(1, Math.floor((at.getTime() - frozenAt.getTime()) / longestPeriodMs));
+  while (addCalendarMonths(frozenAt, periods * intervalMonths, timeZone).getTime() <= at.getTime())
+    periods += 1;
+  return {
+    dueAt: addCalendarMonths(frozenAt, periods * intervalMonths, timeZone),
+    since: periods === 1 ? frozenAt : addCalendarMonths(frozenAt, (periods - 1) * intervalMonths, timeZone),
+  };
+}

@@ -1,5 +1,6 @@
 import { parseDinInput } from '../../batches/domain/din';
 import { FUTURE_TOLERANCE_MS, parseZonedTimestamp } from '../../common/validation/past-event.validator';
+import { ImportLineCode } from './import-line-code';
 
 /**
  * One line of a legacy bank's inventory file (docs/notifications.md, "Importing a legacy bank"): one vial a
@@ -23,9 +24,13 @@ export const BANK_INVENTORY_COLUMNS = [
 
 export type InventoryColumn = (typeof BANK_INVENTORY_COLUMNS)[number];
 
-/** A bad line: `field` is the column at fault, or null when the line as a whole is (its number of fields). */
+/**
+ * A bad line: `code` says why (stable, for machines), `field` is the column at fault, or null when the line as a
+ * whole is (its number of fields), and `message` says it for people.
+ */
 export interface RowError {
   line: number;
+  code: ImportLineCode;
   field: InventoryColumn | null;
   message: string;
 }
@@ -62,13 +67,30 @@ export function checkHeader(header: readonly string[]): RowError[] {
   const known = new Set<string>(BANK_INVENTORY_COLUMNS);
   const seen = new Set<string>();
   for (const name of header) {
-    if (!known.has(name)) errors.push({ line: 1, field: null, message: `unknown column "${name}"` });
+    if (!known.has(name))
+      errors.push({
+        line: 1,
+        code: ImportLineCode.UNKNOWN_COLUMN,
+        field: null,
+        message: `unknown column "${name}"`,
+      });
     else if (seen.has(name))
-      errors.push({ line: 1, field: name as InventoryColumn, message: 'column given twice' });
+      errors.push({
+        line: 1,
+        code: ImportLineCode.DUPLICATE_COLUMN,
+        field: name as InventoryColumn,
+        message: 'column given twice',
+      });
     seen.add(name);
   }
   for (const name of BANK_INVENTORY_COLUMNS) {
-    if (!seen.has(name)) errors.push({ line: 1, field: name, message: 'column missing from the header' });
+    if (!seen.has(name))
+      errors.push({
+        line: 1,
+        code: ImportLineCode.MISSING_COLUMN,
+        field: name,
+        message: 'column missing from the header',
+      });
   }
   return errors;
 }
@@ -86,13 +108,20 @@ export function parseInventoryLine(
   if (values.length !== header.length) {
     return {
       ok: false,
-      errors: [{ line, field: null, message: `expected ${header.length} fields, found ${values.length}` }],
+      errors: [
+        {
+          line,
+          code: ImportLineCode.FIELD_COUNT,
+          field: null,
+          message: `expected ${header.length} fields, found ${values.length}`,
+        },
+      ],
     };
   }
   const field = (name: InventoryColumn): string => values[header.indexOf(name)].trim();
   const errors: RowError[] = [];
-  const fail = (name: InventoryColumn, message: string): null => {
-    errors.push({ line, field: name, message });
+  const fail = (name: InventoryColumn, message: string, code = ImportLineCode.INVALID_VALUE): null => {
+    errors.push({ line, code, field: name, message });
     return null;
   };
 
@@ -107,14 +136,20 @@ export function parseInventoryLine(
   if (birthYear === null) fail('birthYear', `must be a year from 1900 to ${now.getUTCFullYear()}`);
   const sex = ['F', 'M', 'X'].includes(field('sex')) ? (field('sex') as InventoryRow['sex']) : null;
   if (sex === null) fail('sex', 'must be F, M or X');
-  const din = readDin(field('din'));
-  if (din === null) fail('din', 'must be a 13-character DIN (optionally with its right check character)');
+  const dinRead = readDin(field('din'));
+  if (!dinRead.ok) fail('din', dinRead.message, dinRead.code);
+  const din = dinRead.ok ? dinRead.din : null;
   const ordinal = din === null ? null : readOrdinal(field('vialLabel').toUpperCase(), din);
   if (din !== null && ordinal === null)
-    fail('vialLabel', `must be the DIN followed by -V and three digits (${din}-V001)`);
+    fail(
+      'vialLabel',
+      `must be the DIN followed by -V and three digits (${din}-V001)`,
+      ImportLineCode.VIAL_LABEL_INVALID,
+    );
   const frozenAt = parseZonedTimestamp(field('frozenAt'));
   if (frozenAt === null) fail('frozenAt', 'must be an ISO 8601 timestamp with a time zone');
-  else if (frozenAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) fail('frozenAt', 'lies in the future');
+  else if (frozenAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS)
+    fail('frozenAt', 'lies in the future', ImportLineCode.FROZEN_IN_FUTURE);
   const cells = integerIn(field('cells'), 1, MAX_CELLS);
   if (cells === null) fail('cells', 'must be a whole number of viable cells from 1 to 1e12');
   const boxId = UUID.test(field('boxId')) ? field('boxId').toLowerCase() : fail('boxId', 'must be a UUID');
@@ -150,9 +185,29 @@ function integerIn(text: string, min: number, max: number): number | null {
   return Number.isSafeInteger(value) && value >= min && value <= max ? value : null;
 }
 
-function readDin(text: string): string | null {
+/**
+ * The DIN of the line, without its check character. A 14th character must be the DIN's MOD 37-2 check
+ * character (src/batches/domain/din.ts): a legacy record typed by hand is where a mistyped DIN shows, and a
+ * wrong check character is told apart from a DIN that is not one at all.
+ */
+function readDin(
+  text: string,
+): { ok: true; din: string } | { ok: false; code: ImportLineCode; message: string } {
   const parsed = parseDinInput(text);
-  return parsed === null ? null : parsed.din;
+  if (parsed !== null) return { ok: true, din: parsed.din };
+  const din = text.toUpperCase().slice(0, 13);
+  if (text.length === 14 && /^[A-Z]\d{12}$/.test(din))
+    return {
+      ok: false,
+      code: ImportLineCode.DIN_CHECK_MISMATCH,
+      // The right character is not told: a mistyped DIN would be "fixed" by copying it.
+      message: 'the check character does not match the DIN: one of them is mistyped',
+    };
+  return {
+    ok: false,
+    code: ImportLineCode.DIN_INVALID,
+    message: 'must be a 13-character DIN (optionally with its right check character)',
+  };
 }
 
 function readOrdinal(label: string, din: string): number | null {
@@ -183,12 +238,18 @@ export class InventoryFileChecks {
     const errors: RowError[] = [];
     const labelLine = this.labels.get(row.vialLabel);
     if (labelLine !== undefined)
-      errors.push({ line: row.line, field: 'vialLabel', message: `the same vial is on line ${labelLine}` });
+      errors.push({
+        line: row.line,
+        code: ImportLineCode.VIAL_REPEATED,
+        field: 'vialLabel',
+        message: `the same vial is on line ${labelLine}`,
+      });
     const position = `${row.boxId}/${row.row}/${row.col}`;
     const positionLine = this.positions.get(position);
     if (positionLine !== undefined)
       errors.push({
         line: row.line,
+        code: ImportLineCode.POSITION_REPEATED,
         field: 'row',
         message: `line ${positionLine} puts a vial in the same position`,
       });
@@ -197,6 +258,7 @@ export class InventoryFileChecks {
     if (dinDonor !== undefined && dinDonor.key !== key)
       errors.push({
         line: row.line,
+        code: ImportLineCode.DIN_OTHER_DONOR,
         field: 'din',
         message: `line ${dinDonor.line} gives this DIN to another donor`,
       });
@@ -204,12 +266,14 @@ export class InventoryFileChecks {
     if (donor !== undefined && donor.birthYear !== row.birthYear)
       errors.push({
         line: row.line,
+        code: ImportLineCode.DONOR_DETAILS_DIFFER,
         field: 'birthYear',
         message: `line ${donor.line} gives this donor ${donor.birthYear}`,
       });
     if (donor !== undefined && donor.sex !== row.sex)
       errors.push({
         line: row.line,
+        code: ImportLineCode.DONOR_DETAILS_DIFFER,
         field: 'sex',
         message: `line ${donor.line} gives this donor ${donor.sex}`,
       });

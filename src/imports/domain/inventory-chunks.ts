@@ -6,6 +6,7 @@ import {
   parseInventoryLine,
   RowError,
 } from './bank-inventory-row';
+import { ImportLineCode } from './import-line-code';
 
 /** A run of consecutive data lines of a file: the good rows, the lines' errors, and the last line it covers. */
 export interface InventoryChunk {
@@ -40,10 +41,14 @@ export async function* inventoryChunks(
   let chunk: InventoryChunk = { lines: 0, rows: [], errors: [], lastLine: afterLine };
   for await (const line of csvLines(content)) {
     if (line.kind === 'malformed') {
-      if (header === null) throw new InventoryHeaderError([{ line: 1, field: null, message: line.message }]);
+      if (header === null)
+        throw new InventoryHeaderError([
+          { line: 1, code: ImportLineCode.UNREADABLE, field: null, message: line.message },
+        ]);
       if (line.line > afterLine) {
         chunk.errors.push({
           line: Math.max(line.line, chunk.lastLine + 1),
+          code: ImportLineCode.UNREADABLE,
           field: null,
           message: line.message,
         });
@@ -71,7 +76,9 @@ export async function* inventoryChunks(
     }
   }
   if (header === null)
-    throw new InventoryHeaderError([{ line: 1, field: null, message: 'the file is empty' }]);
+    throw new InventoryHeaderError([
+      { line: 1, code: ImportLineCode.EMPTY_FILE, field: null, message: 'the file is empty' },
+    ]);
   if (chunk.lines > 0) yield chunk;
 }
 

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean } from 'class-validator';
 import { DateTimeProperty, IntegerProperty, UuidProperty } from '../../common/http/view-properties';
 import { BANK_INVENTORY_COLUMNS, RowError } from '../domain/bank-inventory-row';
+import { ImportLineCode } from '../domain/import-line-code';
 
 export class BankInventoryImportQuery {
   @ApiProperty({
@@ -18,6 +19,16 @@ export class BankInventoryImportQuery {
 export class InventoryLineErrorDto {
   @IntegerProperty({ example: 7, description: 'The line of the file (the header is line 1)' })
   line!: number;
+
+  @ApiProperty({
+    enum: ImportLineCode,
+    enumName: 'ImportLineCode',
+    example: ImportLineCode.INVALID_VALUE,
+    description:
+      'Why the line was refused, stable for machines (docs/imports.md, "What is checked"); `message` says it for ' +
+      'people and may be reworded',
+  })
+  code!: ImportLineCode;
 
   @ApiProperty({
     type: String,
@@ -99,5 +110,5 @@ export class ImportViewDto {
 }
 
 export function lineErrorView(error: RowError): InventoryLineErrorDto {
-  return { line: error.line, field: error.field, message: error.message };
+  return { line: error.line, code: error.code, field: error.field, message: error.message };
 }

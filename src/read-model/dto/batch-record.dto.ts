@@ -57,7 +57,15 @@ export class CustodyHandOffDto {
   at!: Date;
 
   @ApiProperty({
-    enum: ['TISSUE_RECEIVED', 'DOSE_DISPATCHED', 'DOSE_RECEIVED', 'DOSE_ADMINISTERED', 'VIAL_THAWED'],
+    enum: [
+      'TISSUE_RECEIVED',
+      'VIAL_FROZEN',
+      'VIAL_MOVED',
+      'VIAL_THAWED',
+      'DOSE_DISPATCHED',
+      'DOSE_RECEIVED',
+      'DOSE_ADMINISTERED',
+    ],
     example: 'TISSUE_RECEIVED',
   })
   event!: string;
@@ -70,9 +78,17 @@ export class CustodyHandOffDto {
 
   @ApiProperty({
     example: false,
-    description: "Whether a scan of the item's label confirmed the hand-off; false until labels are scanned",
+    description: "Whether a scan of the item's label, recorded with the hand-off, confirmed it",
   })
   verified!: boolean;
+}
+
+export class CustodySummaryDto {
+  @ApiProperty({ example: 7, description: 'Hand-offs on the record' })
+  handOffs!: number;
+
+  @ApiProperty({ example: 5, description: 'Of them, those a scan of the label confirmed' })
+  verified!: number;
 }
 
 export class RecordVialPositionDto {
@@ -198,8 +214,11 @@ export class BatchRecordDto {
   @ApiProperty({ type: [RecordVialDto], description: 'Cryopreserved vials with their boosters' })
   vials!: RecordVialDto[];
 
-  @ApiProperty({ type: [CustodyHandOffDto] })
+  @ApiProperty({ type: [CustodyHandOffDto], description: 'Every hand-off, oldest first' })
   custody!: CustodyHandOffDto[];
+
+  @ApiProperty({ type: CustodySummaryDto })
+  custodySummary!: CustodySummaryDto;
 
   @ApiProperty({
     type: [RecordPersonDto],

@@ -309,10 +309,15 @@ function vialsTable(doc: PDFKit.PDFDocument, r: BatchRecordData, at: At): void {
 }
 
 function custodySection(doc: PDFKit.PDFDocument, r: BatchRecordData, at: At, name: Names): void {
-  section(doc, '10. Unverified hand-offs');
+  section(doc, '10. Hand-offs');
+  const { handOffs, verified } = r.custodySummary;
+  note(doc, `${verified} of ${handOffs} hand-offs verified by a scan of the label.`);
   const unverified = r.custody.filter((c) => !c.verified);
-  if (unverified.length === 0) return note(doc, 'Every hand-off was verified by a scan of its label.');
-  note(doc, 'Hand-offs with no scan of the label confirming them; check them against the paper trail.');
+  if (unverified.length === 0) return;
+  note(
+    doc,
+    'Unverified hand-offs (no scan of the label confirmed them; check them against the paper trail):',
+  );
   drawTable(
     doc,
     [

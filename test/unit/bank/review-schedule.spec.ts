@@ -1,4 +1,9 @@
-import { addCalendarMonths, dueOnWithdrawal, nextReviewAt } from '../../../src/bank/domain/review-schedule';
+import {
+  addCalendarMonths,
+  dueOnWithdrawal,
+  nextReviewAt,
+  scheduleInProgress,
+} from '../../../src/bank/domain/review-schedule';
 import {
   dueHorizon,
   reviewStatus,
@@ -103,5 +108,53 @@ describe('review status', () => {
       ReviewStatus.DECIDED,
     );
     expect(dueHorizon(now).toISOString()).toBe('2026-07-01T00:00:00.000Z');
+  });
+});
+
+describe('a legacy vial: the next anniversary of its freezing', () => {
+  const at = new Date('2026-12-04T02:00:00Z');
+
+  it('is the first anniversary after the import, based on the one before', () => {
+    // 2019-05-01 10:00 in Tokyo; seven anniversaries have passed by December 2026.
+    const frozenAt = new Date('2019-05-01T01:00:00Z');
+    expect(scheduleInProgress(frozenAt, 12, TOKYO, at)).toEqual({
+      dueAt: new Date('2027-05-01T01:00:00Z'),
+      since: new Date('2026-05-01T01:00:00Z'),
+    });
+  });
+
+  it('is the first anniversary, from the freezing, for a vial frozen less than a period ago', () => {
+    const frozenAt = new Date('2026-06-10T00:00:00Z');
+    expect(scheduleInProgress(frozenAt, 12, TOKYO, at)).toEqual({
+      dueAt: new Date('2027-06-10T00:00:00Z'),
+      since: frozenAt,
+    });
+  });
+
+  it('is never the import itself: an anniversary falling exactly then is past, the next one is due', () => {
+    const frozenAt = new Date('2016-12-04T02:00:00Z');
+    expect(scheduleInProgress(frozenAt, 12, TOKYO, at)).toEqual({
+      dueAt: new Date('2027-12-04T02:00:00Z'),
+      since: at,
+    });
+  });
+
+  it('counts from the freezing, so 29 February comes back in leap years', () => {
+    // 2016-02-29 09:00 in Tokyo; in 2027 the anniversary is 28 February, in 2028 the 29th again.
+    const frozenAt = new Date('2016-02-29T00:00:00Z');
+    expect(scheduleInProgress(frozenAt, 12, TOKYO, at).dueAt).toEqual(new Date('2027-02-28T00:00:00Z'));
+    expect(scheduleInProgress(frozenAt, 12, TOKYO, new Date('2027-03-01T00:00:00Z'))).toEqual({
+      dueAt: new Date('2028-02-29T00:00:00Z'),
+      since: new Date('2027-02-28T00:00:00Z'),
+    });
+  });
+
+  it('follows another interval, and a freezing decades back', () => {
+    const frozenAt = new Date('1990-01-31T03:00:00Z');
+    expect(scheduleInProgress(frozenAt, 6, TOKYO, at)).toEqual({
+      dueAt: new Date('2027-01-31T03:00:00Z'),
+      since: new Date('2026-07-31T03:00:00Z'),
+    });
+    expect(() => scheduleInProgress(frozenAt, 0, TOKYO, at)).toThrow(RangeError);
   });
 });

@@ -6,6 +6,7 @@ import {
   InventoryRow,
   parseInventoryLine,
 } from '../../../src/imports/domain/bank-inventory-row';
+import { ImportLineCode } from '../../../src/imports/domain/import-line-code';
 
 const header = [...BANK_INVENTORY_COLUMNS];
 const now = new Date('2026-11-24T09:00:00Z');
@@ -45,9 +46,9 @@ describe('the header of a bank inventory file', () => {
     const errors = checkHeader([...header.filter((name) => name !== 'cells'), 'notes', 'din']);
     expect(errors).toEqual(
       expect.arrayContaining([
-        { line: 1, field: 'cells', message: 'column missing from the header' },
-        { line: 1, field: null, message: 'unknown column "notes"' },
-        { line: 1, field: 'din', message: 'column given twice' },
+        { line: 1, code: 'MISSING_COLUMN', field: 'cells', message: 'column missing from the header' },
+        { line: 1, code: 'UNKNOWN_COLUMN', field: null, message: 'unknown column "notes"' },
+        { line: 1, code: 'DUPLICATE_COLUMN', field: 'din', message: 'column given twice' },
       ]),
     );
     expect(errors).toHaveLength(3);
@@ -78,29 +79,31 @@ describe('one line of a bank inventory file', () => {
   });
 
   it.each([
-    ['clinicCode', 'osaka 01'],
-    ['externalRef', ''],
-    ['birthYear', '1850'],
-    ['birthYear', '2031'],
-    ['birthYear', '19x1'],
-    ['sex', 'female'],
-    ['din', 'A1234190000'],
-    ['vialLabel', 'A123419000043-V003'],
-    ['vialLabel', 'A123419000042-V000'],
-    ['vialLabel', 'A123419000042-D01'],
-    ['frozenAt', '2019-05-01'],
-    ['frozenAt', '2019-02-30T10:00:00Z'],
-    ['frozenAt', '2026-11-24T09:10:00Z'],
-    ['cells', '0'],
-    ['cells', '1.5e6'],
-    ['cells', '2000000000000'],
-    ['boxId', 'box-12'],
-    ['row', '0'],
-    ['col', '21'],
-  ] as const)('refuses %s = %j, naming the line and the field', (field, value) => {
+    ['clinicCode', 'osaka 01', 'INVALID_VALUE'],
+    ['externalRef', '', 'INVALID_VALUE'],
+    ['birthYear', '1850', 'INVALID_VALUE'],
+    ['birthYear', '2031', 'INVALID_VALUE'],
+    ['birthYear', '19x1', 'INVALID_VALUE'],
+    ['sex', 'female', 'INVALID_VALUE'],
+    ['din', 'A1234190000', 'DIN_INVALID'],
+    ['din', 'AA23419000042', 'DIN_INVALID'],
+    ['din', 'A123419000042AB', 'DIN_INVALID'],
+    ['vialLabel', 'A123419000043-V003', 'VIAL_LABEL_INVALID'],
+    ['vialLabel', 'A123419000042-V000', 'VIAL_LABEL_INVALID'],
+    ['vialLabel', 'A123419000042-D01', 'VIAL_LABEL_INVALID'],
+    ['frozenAt', '2019-05-01', 'INVALID_VALUE'],
+    ['frozenAt', '2019-02-30T10:00:00Z', 'INVALID_VALUE'],
+    ['frozenAt', '2026-11-24T09:10:00Z', 'FROZEN_IN_FUTURE'],
+    ['cells', '0', 'INVALID_VALUE'],
+    ['cells', '1.5e6', 'INVALID_VALUE'],
+    ['cells', '2000000000000', 'INVALID_VALUE'],
+    ['boxId', 'box-12', 'INVALID_VALUE'],
+    ['row', '0', 'INVALID_VALUE'],
+    ['col', '21', 'INVALID_VALUE'],
+  ] as const)('refuses %s = %j as %s, naming the line and the field', (field, value, code) => {
     const result = parseInventoryLine(7, header, values({ [field]: value }), now);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.errors).toEqual([expect.objectContaining({ line: 7, field })]);
+    if (!result.ok) expect(result.errors).toEqual([expect.objectContaining({ line: 7, field, code })]);
   });
 
   it('reports every bad field of a line, not only the first', () => {
@@ -113,16 +116,53 @@ describe('one line of a bank inventory file', () => {
     const result = parseInventoryLine(4, header, values().slice(0, 10), now);
     expect(result).toEqual({
       ok: false,
-      errors: [{ line: 4, field: null, message: 'expected 11 fields, found 10' }],
+      errors: [{ line: 4, code: 'FIELD_COUNT', field: null, message: 'expected 11 fields, found 10' }],
     });
   });
 
-  it('accepts a DIN typed with its right check character, and refuses a wrong one', () => {
+  it('accepts a DIN typed with its right check character, and refuses a wrong one without telling it', () => {
     const din = 'A123419000042';
     const good = parseInventoryLine(2, header, values({ din: `${din}${checkOf(din)}` }), now);
-    expect(good.ok).toBe(true);
+    expect(good.ok && good.row.din).toBe(din);
     const wrongCheck = checkOf(din) === 'A' ? 'B' : 'A';
-    expect(parseInventoryLine(2, header, values({ din: `${din}${wrongCheck}` }), now).ok).toBe(false);
+    expect(parseInventoryLine(2, header, values({ din: `${din}${wrongCheck}` }), now)).toEqual({
+      ok: false,
+      errors: [
+        {
+          line: 2,
+          code: ImportLineCode.DIN_CHECK_MISMATCH,
+          field: 'din',
+          message: 'the check character does not match the DIN: one of them is mistyped',
+        },
+      ],
+    });
+  });
+
+  it('catches a mistyped DIN by its check character: one digit changed, or two swapped', () => {
+    const din = 'A123419000042';
+    const check = checkOf(din);
+    for (const typo of ['A123419000043', 'A123419000024', 'A213419000042', 'B123419000042']) {
+      const result = parseInventoryLine(2, header, values({ din: `${typo}${check}` }), now);
+      expect(result.ok ? 'accepted' : result.errors.map((e) => e.code)).toEqual([
+        ImportLineCode.DIN_CHECK_MISMATCH,
+      ]);
+    }
+    // The check character is read in any case, like the DIN; the label is the DIN without it.
+    const lower = parseInventoryLine(2, header, values({ din: `${din}${check}`.toLowerCase() }), now);
+    expect(lower.ok && lower.row.vialLabel).toBe(`${din}-V003`);
+  });
+
+  it('refuses a label whose DIN is the check character-bearing form', () => {
+    const din = 'A123419000042';
+    const result = parseInventoryLine(
+      2,
+      header,
+      values({ din: `${din}${checkOf(din)}`, vialLabel: `${din}${checkOf(din)}-V003` }),
+      now,
+    );
+    expect(result.ok ? 'accepted' : result.errors.map((e) => e.code)).toEqual([
+      ImportLineCode.VIAL_LABEL_INVALID,
+    ]);
   });
 });
 
@@ -131,10 +171,15 @@ describe('what the lines of one file must agree on', () => {
     const checks = new InventoryFileChecks();
     expect(checks.check(parsed({}, 2))).toEqual([]);
     expect(checks.check(parsed({ row: '3' }, 3))).toEqual([
-      { line: 3, field: 'vialLabel', message: 'the same vial is on line 2' },
+      { line: 3, code: 'VIAL_REPEATED', field: 'vialLabel', message: 'the same vial is on line 2' },
     ]);
     expect(checks.check(parsed({ vialLabel: 'A123419000042-V004' }, 4))).toEqual([
-      { line: 4, field: 'row', message: 'line 2 puts a vial in the same position' },
+      {
+        line: 4,
+        code: 'POSITION_REPEATED',
+        field: 'row',
+        message: 'line 2 puts a vial in the same position',
+      },
     ]);
   });
 
@@ -143,11 +188,11 @@ describe('what the lines of one file must agree on', () => {
     checks.check(parsed({}, 2));
     const other = { vialLabel: 'A123419000042-V009', row: '9' };
     expect(checks.check(parsed({ ...other, externalRef: 'LEGACY-0099' }, 3))).toEqual([
-      { line: 3, field: 'din', message: 'line 2 gives this DIN to another donor' },
+      { line: 3, code: 'DIN_OTHER_DONOR', field: 'din', message: 'line 2 gives this DIN to another donor' },
     ]);
     expect(checks.check(parsed({ ...other, birthYear: '1962', sex: 'M' }, 4))).toEqual([
-      { line: 4, field: 'birthYear', message: 'line 2 gives this donor 1961' },
-      { line: 4, field: 'sex', message: 'line 2 gives this donor F' },
+      { line: 4, code: 'DONOR_DETAILS_DIFFER', field: 'birthYear', message: 'line 2 gives this donor 1961' },
+      { line: 4, code: 'DONOR_DETAILS_DIFFER', field: 'sex', message: 'line 2 gives this donor F' },
     ]);
   });
 

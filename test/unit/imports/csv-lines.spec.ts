@@ -18,6 +18,11 @@ describe('reading CSV lines', () => {
     ]);
   });
 
+  it('numbers lines the same with CRLF line ends, also after a quoted field holding one', async () => {
+    const lines = await all('a,b\r\n3,"x\r\ny"\r\n4,5\r\n6,"p\r\nq\r\nr"\r\n7,8\r\n');
+    expect(lines.map((line) => line.line)).toEqual([1, 2, 4, 5, 8]);
+  });
+
   it('passes records of the wrong length on, for the caller to report', async () => {
     const lines = await all('a,b\n1\n1,2,3\n');
     expect(lines.map((line) => (line.kind === 'record' ? line.values.length : -1))).toEqual([2, 1, 3]);
@@ -46,5 +51,27 @@ describe('reading CSV lines', () => {
     }
     expect(count).toBe(20_001);
     expect(last).toEqual({ kind: 'record', line: 20_001, values: ['19999', 'value-19999'] });
+  });
+
+  it('reads a large string in slices: a character outside the BMP, a CRLF and a quoted field across slice ends', async () => {
+    // 64 Ki characters a slice (src/imports/csv-lines.ts): put the awkward things where one ends.
+    const slice = 64 * 1024;
+    const head = 'n,v\r\n';
+    const filler = (length: number): string => `1,${'x'.repeat(length - 4)}\r\n`;
+    const records = [
+      filler(slice - head.length - 1) + '2,\u{1F9EA}tube\r\n', // the emoji's halves straddle the first end
+      '3,"quoted,\r\nacross"\r\n',
+    ];
+    const text = head + records.join('') + filler(slice) + '4,last\r\n';
+    const lines = await all(text);
+    const oneChunk = await all(Readable.from([Buffer.from(text, 'utf8')]));
+    expect(lines).toEqual(oneChunk);
+    expect(lines.map((line) => (line.kind === 'record' ? line.values[1] : line.message)).slice(2)).toEqual([
+      '\u{1F9EA}tube',
+      'quoted,\r\nacross',
+      'x'.repeat(slice - 4),
+      'last',
+    ]);
+    expect(lines[lines.length - 1]).toEqual({ kind: 'record', line: 7, values: ['4', 'last'] });
   });
 });
