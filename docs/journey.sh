@@ -7,9 +7,9 @@
 #
 # Needs curl, jq and GNU date (times are back-dated, as paper records may be). Each run creates its own
 # clinic and staff (a suffix of its own), so it can run again and again against the same database. It writes
-# the growth chart to $OUT_DIR/growth.svg, the dose's label to $OUT_DIR/dose-label.pdf, and the batch record
-# and the dose's certificate to $OUT_DIR/batch-record.pdf and $OUT_DIR/certificate.pdf (default: the current
-# folder).
+# the growth chart to $OUT_DIR/growth.svg, the dose's label to $OUT_DIR/dose-label.pdf, the batch record
+# and the dose's certificate to $OUT_DIR/batch-record.pdf and $OUT_DIR/certificate.pdf, and the clinic's
+# periodic report to $OUT_DIR/periodic-report.pdf (default: the current folder).
 set -euo pipefail
 
 BASE=${BASE:-http://localhost:3000/api/v1}
@@ -125,3 +125,16 @@ download "/doses/$DOSE_ID/certificate.pdf" "$DOC" "$OUT_DIR/certificate.pdf"
 echo "batch record: $OUT_DIR/batch-record.pdf, certificate: $OUT_DIR/certificate.pdf"
 get "/audit?entityId=$BATCH_ID" "$ADMIN" | jq -r '.items[].action'
 get /audit/verify "$ADMIN" | jq -c .
+
+# After the injection: the patient has a serious adverse event. The doctor records it (its reporting clock
+# starts from knownAt) and files the signed report; QA reads the look-back and closes it with the causality.
+EVENT=$(post /adverse-events "$DOC" "{\"donorId\":\"$DONOR_ID\",\"doseId\":\"$DOSE_ID\",\"onsetAt\":\"$(ago '40 seconds')\",\"knownAt\":\"$(ago '30 seconds')\",\"seriousness\":\"HOSPITALIZATION\",\"description\":\"膝の腫れと発熱 (swelling and fever of the treated knee)\",\"suspectedInfection\":true}" | jq -er .id)
+get "/adverse-events/$EVENT" "$QA" | jq -c '{status, reportDueAt, batch: .lookback.batch.din, otherDoses: (.lookback.otherDoses | length)}'
+post "/adverse-events/$EVENT/report" "$DOC" "{\"reportedAt\":\"$(ago '20 seconds')\",\"reference\":\"MHLW-$RUN\",\"password\":\"doctor-password-1\"}" | jq -c '{status, late}'
+post "/adverse-events/$EVENT/close" "$QA" '{"causality":"UNRELATED","conclusion":"Joint fluid culture negative","password":"qa-password-1"}' | jq -c '{status}'
+
+# The clinic's periodic report for the last year, as JSON and printed.
+YEAR="from=$(ago '1 year')&to=$(date -u -d '1 minute' +%Y-%m-%dT%H:%M:%SZ)&clinicId=$CLINIC"
+get "/reports/periodic?$YEAR" "$QA" | jq -c '{patientsTreated, hospitalizations: .adverseEvents.bySeriousness.HOSPITALIZATION}'
+download "/reports/periodic.pdf?$YEAR" "$QA" "$OUT_DIR/periodic-report.pdf"
+echo "periodic report: $OUT_DIR/periodic-report.pdf"

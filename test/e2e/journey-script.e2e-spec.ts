@@ -61,6 +61,9 @@ describe('docs/journey.sh against a running server', () => {
       expect(run.stdout).toContain('{"kind":"ADMINISTERED","scanVerified":true}');
       expect(readFileSync(join(folder, 'batch-record.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
       expect(readFileSync(join(folder, 'certificate.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+      expect(run.stdout).toContain('{"status":"REPORTED","late":false}');
+      expect(run.stdout).toContain('{"patientsTreated":1,"hospitalizations":1}');
+      expect(readFileSync(join(folder, 'periodic-report.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
     }
   }, 240_000);
 

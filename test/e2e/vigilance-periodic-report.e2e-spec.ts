@@ -222,7 +222,13 @@ describe('vigilance: the periodic report', () => {
     const text = flat(pages.join('\n'));
     const counts = dotted(expected);
     expect(counts).toHaveLength(3 + 2 + 4 + 2 + 2 + 7 + 4 + 3 + 1 - 3);
-    for (const [metric, value] of counts) expect(text).toContain(`${metric} ${value}`);
+    const printed = (metric: string): number | undefined => {
+      const found = new RegExp(`(?:^| )${metric.replace(/\./g, '\\.')} (\\d+)(?: |$)`).exec(text);
+      return found ? Number(found[1]) : undefined;
+    };
+    expect(Object.fromEntries(counts.map(([metric]) => [metric, printed(metric)]))).toEqual(
+      Object.fromEntries(counts),
+    );
     // The same period and records print the same bytes.
     const again = await pdf({ from, to, clinicId: cast.clinic.id }).expect(200);
     expect(Buffer.compare(again.body as Buffer, body)).toBe(0);
@@ -237,6 +243,17 @@ describe('vigilance: the periodic report', () => {
     expect(JSON.parse((unknown.body as Buffer).toString('utf8')).code).toBe('NOT_FOUND');
     expect((await pdf({ from, to, clinicId: cast.clinic.id }, cast.doctor)).status).toBe(403);
     expect((await pdf({ from, to }, cast.technician)).status).toBe(403);
+  });
+
+  it('documents each media type in the OpenAPI document', async () => {
+    type Content = Record<string, { schema: Record<string, unknown> }>;
+    const document = (await t.http.get('/docs-json').expect(200)).body as {
+      paths: Record<string, { get: { responses: Record<string, { content?: Content }> } }>;
+    };
+    const json = document.paths['/api/v1/reports/periodic'].get.responses['200'].content ?? {};
+    expect(Object.keys(json).sort()).toEqual(['application/json', 'text/csv']);
+    const pdf = document.paths['/api/v1/reports/periodic.pdf'].get.responses['200'].content ?? {};
+    expect(pdf).toEqual({ 'application/pdf': { schema: { type: 'string', format: 'binary' } } });
   });
 
   it('is for QA and admins: a doctor and a technician are 403', async () => {

@@ -143,7 +143,7 @@ export class PrivateRedisCluster {
   }
 
   private info(port: number): Promise<string> {
-    return this.withNode(port, (redis) => redis.cluster('INFO') as Promise<string>).catch(() => '');
+    return this.withNode(port, (redis) => redis.cluster('INFO')).catch(() => '');
   }
 
   /** One node by itself (not the cluster client): for CLUSTER commands about what that node sees. */

