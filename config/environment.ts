@@ -228,7 +228,9 @@ export function loadEnvironment(source: Source = process.env): Environment {
   // In a cluster, a queue's keys must hash to one slot (BullMQ's scripts touch several at once): the prefix
   // carries a hash tag, e.g. {cpc}. Not rewritten silently: that would move every queue to new keys.
   if (redisClusterNodes !== null && !/\{[^{}]+\}/.test(queuePrefix))
-    problems.push(`QUEUE_PREFIX must carry a hash tag such as {${queuePrefix}} when REDIS_CLUSTER_NODES is set`);
+    problems.push(
+      `QUEUE_PREFIX must carry a hash tag such as {${queuePrefix}} when REDIS_CLUSTER_NODES is set`,
+    );
 
   const migrate = text('MIGRATE_ON_START', 'true');
   if (!['true', 'false'].includes(migrate))
@@ -366,7 +368,10 @@ function loadNotifications(source: Source, read: Readers): NotificationSettings 
 }
 
 /** REDIS_CLUSTER_NODES as host:port pairs; unset or empty means one Redis at REDIS_URL. */
-function clusterNodes(value: string | undefined, problems: string[]): { host: string; port: number }[] | null {
+function clusterNodes(
+  value: string | undefined,
+  problems: string[],
+): { host: string; port: number }[] | null {
   if (value === undefined || value.trim() === '') return null;
   const nodes = value.split(',').map((item) => {
     const match = /^\s*([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})\s*$/.exec(item);
