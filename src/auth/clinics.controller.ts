@@ -1,13 +1,7 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ErrorResponseDto } from '../common/http/error-response.dto';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiErrors } from '../common/http/api-errors.decorator';
 import { Page, PageQuery } from '../common/pagination/pagination';
 import { AuthUser } from '../common/transaction/auth-user';
 import { ClinicsService } from './clinics.service';
@@ -27,11 +21,10 @@ export class ClinicsController {
   @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Register a clinic whose doctors use the system' })
   @ApiCreatedResponse({ type: ClinicViewDto })
-  @ApiBadRequestResponse({
-    description: 'code not 2..16 of [A-Z0-9-], blank name, unknown fields (VALIDATION_FAILED)',
-    type: ErrorResponseDto,
-  })
-  @ApiConflictResponse({ description: 'The code is taken (DUPLICATE)', type: ErrorResponseDto })
+  @ApiErrors(
+    [ErrorCode.VALIDATION_FAILED, 'Code not 2..16 of [A-Z0-9-], blank name, unknown fields'],
+    [ErrorCode.DUPLICATE, 'The code is taken'],
+  )
   create(@CurrentUser() actor: AuthUser, @Body() dto: CreateClinicDto): Promise<ClinicViewDto> {
     return this.clinics.create(actor, dto);
   }
@@ -40,7 +33,7 @@ export class ClinicsController {
   @Roles('admin', 'qa', 'technician')
   @ApiOperation({ summary: 'All clinics, newest first' })
   @ApiOkResponse({ type: ClinicPageDto })
-  @ApiBadRequestResponse({ description: 'Bad limit or cursor (VALIDATION_FAILED)', type: ErrorResponseDto })
+  @ApiErrors([ErrorCode.VALIDATION_FAILED, 'Bad limit or cursor'])
   list(@Query() query: PageQuery): Promise<Page<ClinicViewDto>> {
     return this.clinics.list(query);
   }

@@ -1,17 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiErrors } from '../common/http/api-errors.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiIdempotencyKey } from '../common/http/api-idempotency-key.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { Page } from '../common/pagination/pagination';
 import { AuthUser } from '../common/transaction/auth-user';
-import { BAD_INPUT, errorResponse, notFoundResponse } from './bank-openapi';
 import { DonorInventoryDto, InventoryPageDto, InventoryQuery } from './dto/inventory.dto';
 import { ReconcileBoxDto, ReconciliationResultDto } from './dto/reconciliation.dto';
 import { InventoryService } from './inventory.service';
@@ -35,8 +30,7 @@ export class BankRecordsController {
     description: 'Saved (and audited on the box) as the record of the physical check; no vial is changed.',
   })
   @ApiOkResponse({ type: ReconciliationResultDto })
-  @ApiBadRequestResponse(BAD_INPUT)
-  @ApiNotFoundResponse(notFoundResponse('boxId is not a box'))
+  @ApiErrors(ErrorCode.VALIDATION_FAILED, [ErrorCode.NOT_FOUND, 'BoxId is not a box'])
   reconcile(@CurrentUser() user: AuthUser, @Body() dto: ReconcileBoxDto): Promise<ReconciliationResultDto> {
     return this.reconciliations.reconcile(user, dto);
   }
@@ -48,8 +42,10 @@ export class BankRecordsController {
       'Donors with their vials in the tanks, cells banked, positions and next review dates (doctor: own clinic)',
   })
   @ApiOkResponse({ type: InventoryPageDto })
-  @ApiBadRequestResponse(errorResponse('Bad clinicId, donorId, limit or cursor (VALIDATION_FAILED)'))
-  @ApiNotFoundResponse(notFoundResponse("donorId names no donor, or another clinic's"))
+  @ApiErrors(
+    [ErrorCode.VALIDATION_FAILED, 'Bad clinicId, donorId, limit or cursor'],
+    [ErrorCode.NOT_FOUND, "donorId names no donor, or another clinic's"],
+  )
   inventoryOf(
     @CurrentUser() user: AuthUser,
     @Query() query: InventoryQuery,

@@ -1,19 +1,12 @@
 import { Body, Controller, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiErrors } from '../common/http/api-errors.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiIdempotencyKey } from '../common/http/api-idempotency-key.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { AuthUser } from '../common/transaction/auth-user';
 import { UuidParam } from '../common/validation/validation';
-import { BAD_INPUT, errorResponse, notFoundResponse } from './bank-openapi';
 import { CryopreservationService } from './cryopreservation.service';
 import { CryopreservationResultDto, CryopreserveDto } from './dto/cryopreserve.dto';
 
@@ -36,20 +29,23 @@ export class CryopreservationController {
       "422 INSUFFICIENT_CELLS, material lots (404, 422 LOT_EXPIRED), then each tube's scan (422).",
   })
   @ApiCreatedResponse({ type: CryopreservationResultDto })
-  @ApiBadRequestResponse({
-    description: `${BAD_INPUT.description}; 0 or more than 200 vials; two vials in one position; frozenAt before the final harvest; a position outside its box`,
-    type: BAD_INPUT.type,
-  })
-  @ApiNotFoundResponse(notFoundResponse('No such batch; a boxId that is not a box; an unknown material lot'))
-  @ApiConflictResponse(
-    errorResponse(
-      'The batch is not CULTURE_COMPLETE or RELEASED (INVALID_TRANSITION); a position holds a vial (POSITION_OCCUPIED)',
-    ),
-  )
-  @ApiUnprocessableEntityResponse(
-    errorResponse(
-      'No banking consent in force (CONSENT_MISSING); a box not in a liquid-nitrogen TANK or of the other biohazard class (STORAGE_UNSUITABLE); more cells than are left (INSUFFICIENT_CELLS); an expired material lot (LOT_EXPIRED); a vial scan naming neither the batch nor the label that vial gets (IDENTITY_MISMATCH, recorded); no scan while SCAN_REQUIRED=true (SCAN_REQUIRED)',
-    ),
+  @ApiErrors(
+    [
+      ErrorCode.VALIDATION_FAILED,
+      'Invalid body; 0 or more than 200 vials; two vials in one position; frozenAt before the final harvest; a position outside its box',
+    ],
+    [ErrorCode.NOT_FOUND, 'No such batch; a boxId that is not a box; an unknown material lot'],
+    [ErrorCode.INVALID_TRANSITION, 'The batch is not CULTURE_COMPLETE or RELEASED'],
+    [ErrorCode.POSITION_OCCUPIED, 'A position holds a vial'],
+    [ErrorCode.CONSENT_MISSING, 'No banking consent in force'],
+    [ErrorCode.STORAGE_UNSUITABLE, 'A box not in a liquid-nitrogen TANK or of the other biohazard class'],
+    [ErrorCode.INSUFFICIENT_CELLS, 'More cells than are left'],
+    [ErrorCode.LOT_EXPIRED, 'An expired material lot'],
+    [
+      ErrorCode.IDENTITY_MISMATCH,
+      'A vial scan naming neither the batch nor the label that vial gets, recorded',
+    ],
+    [ErrorCode.SCAN_REQUIRED, 'No scan while SCAN_REQUIRED=true'],
   )
   cryopreserve(
     @CurrentUser() user: AuthUser,

@@ -1,20 +1,13 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiErrors } from '../common/http/api-errors.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiIdempotencyKey } from '../common/http/api-idempotency-key.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { Page } from '../common/pagination/pagination';
 import { AuthUser } from '../common/transaction/auth-user';
 import { UuidParam } from '../common/validation/validation';
-import { BAD_INPUT, errorResponse, notFoundResponse } from './bank-openapi';
 import {
   DecideStorageReviewDto,
   ListStorageReviewsQuery,
@@ -36,7 +29,7 @@ export class StorageReviewsController {
       'One review per donor and due date, kept current by the commands that freeze, retain or withdraw: no job is needed to see them.',
   })
   @ApiOkResponse({ type: StorageReviewPageDto })
-  @ApiBadRequestResponse(errorResponse('Bad status, clinicId, limit or cursor (VALIDATION_FAILED)'))
+  @ApiErrors([ErrorCode.VALIDATION_FAILED, 'Bad status, clinicId, limit or cursor'])
   list(@Query() query: ListStorageReviewsQuery): Promise<Page<StorageReviewViewDto>> {
     return this.reviews.list(query);
   }
@@ -45,8 +38,7 @@ export class StorageReviewsController {
   @Roles('admin', 'qa')
   @ApiOperation({ summary: 'A storage review with its vials' })
   @ApiOkResponse({ type: StorageReviewViewDto })
-  @ApiBadRequestResponse(errorResponse('id not a UUID (VALIDATION_FAILED)'))
-  @ApiNotFoundResponse(notFoundResponse('No such storage review'))
+  @ApiErrors([ErrorCode.VALIDATION_FAILED, 'id not a UUID'], [ErrorCode.NOT_FOUND, 'No such storage review'])
   get(@UuidParam() reviewId: string): Promise<StorageReviewViewDto> {
     return this.reviews.get(reviewId);
   }
@@ -62,15 +54,12 @@ export class StorageReviewsController {
       'DISPOSE discards the vials. A review is decided once; of two concurrent decisions exactly one wins.',
   })
   @ApiOkResponse({ type: StorageReviewViewDto })
-  @ApiBadRequestResponse(BAD_INPUT)
-  @ApiNotFoundResponse(notFoundResponse('No such storage review'))
-  @ApiConflictResponse(
-    errorResponse(
-      'Decided already (ALREADY_DECIDED); DISPOSE while a vial is RESERVED for a booster (INVALID_TRANSITION)',
-    ),
-  )
-  @ApiUnprocessableEntityResponse(
-    errorResponse('RETAIN without a banking consent in force (CONSENT_MISSING)'),
+  @ApiErrors(
+    ErrorCode.VALIDATION_FAILED,
+    [ErrorCode.NOT_FOUND, 'No such storage review'],
+    [ErrorCode.ALREADY_DECIDED, 'Decided already'],
+    [ErrorCode.INVALID_TRANSITION, 'DISPOSE while a vial is RESERVED for a booster'],
+    [ErrorCode.CONSENT_MISSING, 'RETAIN without a banking consent in force'],
   )
   decide(
     @CurrentUser() user: AuthUser,

@@ -1,20 +1,12 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiErrors } from '../common/http/api-errors.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiIdempotencyKey } from '../common/http/api-idempotency-key.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { AuthUser } from '../common/transaction/auth-user';
 import { UuidParam } from '../common/validation/validation';
-import { BAD_INPUT, errorResponse, notFoundResponse } from './bank-openapi';
 import { CreateStorageUnitDto, FreePositionsQuery } from './dto/create-storage-unit.dto';
 import { FreePositionDto, StorageUnitSummaryDto, StorageUnitViewDto } from './dto/storage-unit-view.dto';
 import { StorageUnitsService } from './storage-units.service';
@@ -34,17 +26,17 @@ export class StorageUnitsController {
       "FREEZER, and both inherit the root's biohazard class. A BOX needs rows and cols (1..20). Units are never changed afterwards.",
   })
   @ApiCreatedResponse({ type: StorageUnitSummaryDto })
-  @ApiBadRequestResponse({
-    description:
-      'Invalid fields; a BOX without rows/cols or parent; rows/cols on another kind; a parent for a TANK/FREEZER; biohazard on a RACK/BOX (VALIDATION_FAILED)',
-    type: BAD_INPUT.type,
-  })
-  @ApiNotFoundResponse(notFoundResponse('No such parent unit'))
-  @ApiConflictResponse(errorResponse('A sibling unit has this name already (DUPLICATE)'))
-  @ApiUnprocessableEntityResponse(
-    errorResponse(
-      'The parent cannot hold this kind, e.g. a RACK in a RACK or anything in a BOX (STORAGE_UNSUITABLE)',
-    ),
+  @ApiErrors(
+    [
+      ErrorCode.VALIDATION_FAILED,
+      'Invalid fields; a BOX without rows/cols or parent; rows/cols on another kind; a parent for a TANK/FREEZER; biohazard on a RACK/BOX',
+    ],
+    [ErrorCode.NOT_FOUND, 'No such parent unit'],
+    [ErrorCode.DUPLICATE, 'A sibling unit has this name already'],
+    [
+      ErrorCode.STORAGE_UNSUITABLE,
+      'The parent cannot hold this kind, e.g. a RACK in a RACK or anything in a BOX',
+    ],
   )
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateStorageUnitDto): Promise<StorageUnitSummaryDto> {
     return this.units.create(user, dto);
@@ -54,8 +46,7 @@ export class StorageUnitsController {
   @Roles('admin', 'qa', 'technician')
   @ApiOperation({ summary: 'A storage unit with its children; a box lists its occupied positions' })
   @ApiOkResponse({ type: StorageUnitViewDto })
-  @ApiBadRequestResponse(BAD_INPUT)
-  @ApiNotFoundResponse(notFoundResponse('No such storage unit'))
+  @ApiErrors(ErrorCode.VALIDATION_FAILED, [ErrorCode.NOT_FOUND, 'No such storage unit'])
   view(@UuidParam() unitId: string): Promise<StorageUnitViewDto> {
     return this.units.view(unitId);
   }
@@ -68,11 +59,10 @@ export class StorageUnitsController {
       'Boxes in the order of their path (names from the root down), then row by row, column by column.',
   })
   @ApiOkResponse({ type: [FreePositionDto] })
-  @ApiBadRequestResponse({
-    description: 'id not a UUID, count not in 1..1000 (VALIDATION_FAILED)',
-    type: BAD_INPUT.type,
-  })
-  @ApiNotFoundResponse(notFoundResponse('No such storage unit'))
+  @ApiErrors(
+    [ErrorCode.VALIDATION_FAILED, 'id not a UUID, count not in 1..1000'],
+    [ErrorCode.NOT_FOUND, 'No such storage unit'],
+  )
   freePositions(@UuidParam() unitId: string, @Query() query: FreePositionsQuery): Promise<FreePositionDto[]> {
     return this.units.freePositions(unitId, query.count);
   }

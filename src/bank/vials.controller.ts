@@ -1,27 +1,24 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiErrors } from '../common/http/api-errors.decorator';
 import { ApiIdempotencyKey } from '../common/http/api-idempotency-key.decorator';
 import { AnyRole, Roles } from '../auth/roles.decorator';
 import { Page } from '../common/pagination/pagination';
 import { AuthUser } from '../common/transaction/auth-user';
 import { UuidParam } from '../common/validation/validation';
-import { BAD_INPUT, errorResponse, notFoundResponse } from './bank-openapi';
 import { ListVialsQuery } from './dto/list-vials.query';
 import { DiscardVialDto, MoveVialDto, ThawVialDto } from './dto/vial-commands.dto';
 import { VialPageDto, VialViewDto } from './dto/vial-view.dto';
 import { VialsService } from './vials.service';
 
-const VIAL_NOT_FOUND = notFoundResponse("No such vial, or another clinic's");
+const VIAL_NOT_FOUND: [ErrorCode, string] = [ErrorCode.NOT_FOUND, "No such vial, or another clinic's"];
+const WRONG_ITEM: [ErrorCode, string] = [
+  ErrorCode.IDENTITY_MISMATCH,
+  'The scan names another item (recorded)',
+];
+const NO_SCAN: [ErrorCode, string] = [ErrorCode.SCAN_REQUIRED, 'No scan while SCAN_REQUIRED=true'];
 
 @ApiTags('cell bank')
 @Controller('vials')
@@ -32,7 +29,7 @@ export class VialsController {
   @AnyRole()
   @ApiOperation({ summary: 'Vials, newest first, each with its position and history (doctor: own clinic)' })
   @ApiOkResponse({ type: VialPageDto })
-  @ApiBadRequestResponse(errorResponse('Bad filter, limit or cursor (VALIDATION_FAILED)'))
+  @ApiErrors([ErrorCode.VALIDATION_FAILED, 'Bad filter, limit or cursor'])
   list(@CurrentUser() user: AuthUser, @Query() query: ListVialsQuery): Promise<Page<VialViewDto>> {
     return this.vials.list(user, query);
   }
@@ -41,7 +38,7 @@ export class VialsController {
   @AnyRole()
   @ApiOperation({ summary: 'The vial with this label, e.g. X999926000042-V001 (doctor: own clinic)' })
   @ApiOkResponse({ type: VialViewDto })
-  @ApiNotFoundResponse(VIAL_NOT_FOUND)
+  @ApiErrors(VIAL_NOT_FOUND)
   byLabel(@CurrentUser() user: AuthUser, @Param('label') label: string): Promise<VialViewDto> {
     return this.vials.getByLabel(user, label);
   }
@@ -50,8 +47,7 @@ export class VialsController {
   @AnyRole()
   @ApiOperation({ summary: 'A vial with its position and full history (doctor: own clinic)' })
   @ApiOkResponse({ type: VialViewDto })
-  @ApiBadRequestResponse(errorResponse('id not a UUID (VALIDATION_FAILED)'))
-  @ApiNotFoundResponse(VIAL_NOT_FOUND)
+  @ApiErrors([ErrorCode.VALIDATION_FAILED, 'id not a UUID'], VIAL_NOT_FOUND)
   get(@CurrentUser() user: AuthUser, @UuidParam() vialId: string): Promise<VialViewDto> {
     return this.vials.get(user, vialId);
   }
@@ -66,20 +62,17 @@ export class VialsController {
       'Checks in order: 404 vial, 409 not in the tank, 400 position outside the box, 404 not a box, 409 position taken, 422 unsuitable storage.',
   })
   @ApiOkResponse({ type: VialViewDto })
-  @ApiBadRequestResponse({
-    description: `${BAD_INPUT.description}; a position outside the box's rows and cols`,
-    type: BAD_INPUT.type,
-  })
-  @ApiNotFoundResponse(notFoundResponse('No such vial, or boxId is not a box'))
-  @ApiConflictResponse(
-    errorResponse(
-      'The vial is THAWED or DISCARDED (INVALID_TRANSITION); the position holds a vial (POSITION_OCCUPIED)',
-    ),
-  )
-  @ApiUnprocessableEntityResponse(
-    errorResponse(
-      'The box is in a -80 C FREEZER, or its tank is of the other biohazard class (STORAGE_UNSUITABLE); the scan names another item (IDENTITY_MISMATCH, recorded); no scan while SCAN_REQUIRED=true (SCAN_REQUIRED)',
-    ),
+  @ApiErrors(
+    [ErrorCode.VALIDATION_FAILED, "Invalid body, or a position outside the box's rows and cols"],
+    [ErrorCode.NOT_FOUND, 'No such vial, or boxId is not a box'],
+    [ErrorCode.INVALID_TRANSITION, 'The vial is THAWED or DISCARDED'],
+    [ErrorCode.POSITION_OCCUPIED, 'The position holds a vial'],
+    [
+      ErrorCode.STORAGE_UNSUITABLE,
+      'The box is in a -80 C FREEZER, or its tank is of the other biohazard class',
+    ],
+    WRONG_ITEM,
+    NO_SCAN,
   )
   move(
     @CurrentUser() user: AuthUser,
@@ -101,19 +94,18 @@ export class VialsController {
       'The position is freed.',
   })
   @ApiOkResponse({ type: VialViewDto, description: 'status THAWED' })
-  @ApiBadRequestResponse({
-    description: `${BAD_INPUT.description}; thawedAt before freezing`,
-    type: BAD_INPUT.type,
-  })
-  @ApiNotFoundResponse(VIAL_NOT_FOUND)
-  @ApiConflictResponse(errorResponse('The vial is not RESERVED (INVALID_TRANSITION)'))
-  @ApiUnprocessableEntityResponse(
-    errorResponse(
-      'The thawer named themself (SAME_PERSON); the witness is unknown, deactivated, not technician or qa, or gave a wrong password (WITNESS_REQUIRED); the scan names another item (IDENTITY_MISMATCH, recorded); no scan while SCAN_REQUIRED=true (SCAN_REQUIRED)',
-    ),
-  )
-  @ApiTooManyRequestsResponse(
-    errorResponse("The witness's account is locked after failed attempts (RATE_LIMITED)"),
+  @ApiErrors(
+    [ErrorCode.VALIDATION_FAILED, 'Invalid body, or thawedAt before freezing'],
+    VIAL_NOT_FOUND,
+    [ErrorCode.INVALID_TRANSITION, 'The vial is not RESERVED'],
+    [ErrorCode.SAME_PERSON, 'The thawer named themself'],
+    [
+      ErrorCode.WITNESS_REQUIRED,
+      'The witness is unknown, deactivated, not technician or qa, or gave a wrong password',
+    ],
+    WRONG_ITEM,
+    NO_SCAN,
+    [ErrorCode.RATE_LIMITED, "The witness's account is locked after failed attempts"],
   )
   thaw(
     @CurrentUser() user: AuthUser,
@@ -129,9 +121,10 @@ export class VialsController {
   @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Discard a vial (STORED or RESERVED -> DISCARDED); its position is freed' })
   @ApiOkResponse({ type: VialViewDto, description: 'status DISCARDED' })
-  @ApiBadRequestResponse(BAD_INPUT)
-  @ApiNotFoundResponse(VIAL_NOT_FOUND)
-  @ApiConflictResponse(errorResponse('The vial is THAWED or DISCARDED already (INVALID_TRANSITION)'))
+  @ApiErrors(ErrorCode.VALIDATION_FAILED, VIAL_NOT_FOUND, [
+    ErrorCode.INVALID_TRANSITION,
+    'The vial is THAWED or DISCARDED already',
+  ])
   discard(
     @CurrentUser() user: AuthUser,
     @UuidParam() vialId: string,

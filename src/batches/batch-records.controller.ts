@@ -1,25 +1,16 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiErrors } from '../common/http/api-errors.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { AnyRole } from '../auth/roles.decorator';
-import { ErrorResponseDto } from '../common/http/error-response.dto';
 import { AuthUser } from '../common/transaction/auth-user';
 import { UuidParam } from '../common/validation/validation';
 import { BatchViewsService } from './batch-views.service';
 import { GrowthViewDto } from './dto/growth-view.dto';
 
-const BAD_ID = { description: 'The id is not a UUID (VALIDATION_FAILED)', type: ErrorResponseDto };
-const HIDDEN = {
-  description: "No such batch, or another clinic's for a doctor (NOT_FOUND)",
-  type: ErrorResponseDto,
-};
+const BAD_ID: [ErrorCode, string] = [ErrorCode.VALIDATION_FAILED, 'The id is not a UUID'];
+const HIDDEN: [ErrorCode, string] = [ErrorCode.NOT_FOUND, "No such batch, or another clinic's for a doctor"];
 
 @ApiTags('batches')
 @Controller('batches/:id')
@@ -34,8 +25,7 @@ export class BatchRecordsController {
       'Points in time order with cumulative population doublings; corrected entries are replaced by their corrections.',
   })
   @ApiOkResponse({ type: GrowthViewDto })
-  @ApiBadRequestResponse(BAD_ID)
-  @ApiNotFoundResponse(HIDDEN)
+  @ApiErrors(BAD_ID, HIDDEN)
   growth(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<GrowthViewDto> {
     return this.views.growth(user, id);
   }
@@ -46,8 +36,7 @@ export class BatchRecordsController {
   @ApiOperation({ summary: 'The growth curve as an SVG chart, with the target line and projection' })
   @ApiProduces('image/svg+xml')
   @ApiOkResponse({ description: 'A self-contained SVG document', schema: { type: 'string' } })
-  @ApiBadRequestResponse(BAD_ID)
-  @ApiNotFoundResponse(HIDDEN)
+  @ApiErrors(BAD_ID, HIDDEN)
   growthSvg(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<string> {
     return this.views.growthSvg(user, id);
   }

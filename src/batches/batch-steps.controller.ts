@@ -1,16 +1,9 @@
 import { Body, Controller, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiErrors } from '../common/http/api-errors.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.decorator';
-import { ErrorResponseDto } from '../common/http/error-response.dto';
 import { AuthUser } from '../common/transaction/auth-user';
 import { UuidParam } from '../common/validation/validation';
 import { BatchStepsService } from './batch-steps.service';
@@ -25,14 +18,14 @@ import {
   PassageResultDto,
 } from './dto/step-results.dto';
 
-const error = (description: string): { description: string; type: typeof ErrorResponseDto } => ({
-  description,
-  type: ErrorResponseDto,
-});
-const BAD_STEP = error(
-  'Invalid body or id, or a time that contradicts the batch record: before the step it follows or, for a ' +
-    'correction, after the step that follows it (VALIDATION_FAILED, details.fields names the field)',
-);
+const BAD_STEP: [ErrorCode, string] = [
+  ErrorCode.VALIDATION_FAILED,
+  'Invalid body or id, or a time that contradicts the batch record: before the step it follows or, for a correction, after the step that follows it, details.fields names the field',
+];
+const NOT_IN_CULTURE: [ErrorCode, string] = [
+  ErrorCode.INVALID_TRANSITION,
+  'The batch is not IN_CULTURE, or (corrections) is decided or the entry was corrected already',
+];
 const CORRECTION =
   'A correction names the entry in correctsId with a reason; the old entry stays, superseded.';
 
@@ -48,10 +41,12 @@ export class BatchStepsController {
     description: 'cellCount is the number of cells plated.',
   })
   @ApiCreatedResponse({ type: IsolationResultDto })
-  @ApiBadRequestResponse(BAD_STEP)
-  @ApiNotFoundResponse(error('No such batch or material lot (NOT_FOUND)'))
-  @ApiConflictResponse(error('The batch is not RECEIVED (INVALID_TRANSITION)'))
-  @ApiUnprocessableEntityResponse(error('A material lot had expired at performedAt (LOT_EXPIRED)'))
+  @ApiErrors(
+    BAD_STEP,
+    [ErrorCode.NOT_FOUND, 'No such batch or material lot'],
+    [ErrorCode.INVALID_TRANSITION, 'The batch is not RECEIVED'],
+    [ErrorCode.LOT_EXPIRED, 'A material lot had expired at performedAt'],
+  )
   isolate(
     @CurrentUser() user: AuthUser,
     @UuidParam() id: string,
@@ -67,17 +62,13 @@ export class BatchStepsController {
     description: `Population doublings and doubling time are computed, never typed in. ${CORRECTION} A correction repeats the passage number and does not advance the culture; it is allowed until the batch is decided.`,
   })
   @ApiCreatedResponse({ type: PassageResultDto })
-  @ApiBadRequestResponse(BAD_STEP)
-  @ApiNotFoundResponse(error('No such batch, corrected passage or material lot (NOT_FOUND)'))
-  @ApiConflictResponse(
-    error(
-      'The batch is not IN_CULTURE, or (corrections) is decided or the entry was corrected already (INVALID_TRANSITION)',
-    ),
-  )
-  @ApiUnprocessableEntityResponse(
-    error(
-      'Not the next passage number (PASSAGE_OUT_OF_ORDER), beyond the specification (PASSAGE_LIMIT_EXCEEDED), or an expired lot (LOT_EXPIRED)',
-    ),
+  @ApiErrors(
+    BAD_STEP,
+    [ErrorCode.NOT_FOUND, 'No such batch, corrected passage or material lot'],
+    NOT_IN_CULTURE,
+    [ErrorCode.PASSAGE_OUT_OF_ORDER, 'Not the next passage number'],
+    [ErrorCode.PASSAGE_LIMIT_EXCEEDED, 'Beyond the specification'],
+    [ErrorCode.LOT_EXPIRED, 'An expired material lot'],
   )
   recordPassage(
     @CurrentUser() user: AuthUser,
@@ -94,13 +85,7 @@ export class BatchStepsController {
     description: `A point on the growth curve; it does not change the passage. ${CORRECTION}`,
   })
   @ApiCreatedResponse({ type: CellCountResultDto })
-  @ApiBadRequestResponse(BAD_STEP)
-  @ApiNotFoundResponse(error('No such batch or corrected count (NOT_FOUND)'))
-  @ApiConflictResponse(
-    error(
-      'The batch is not IN_CULTURE, or (corrections) is decided or the entry was corrected already (INVALID_TRANSITION)',
-    ),
-  )
+  @ApiErrors(BAD_STEP, [ErrorCode.NOT_FOUND, 'No such batch or corrected count'], NOT_IN_CULTURE)
   recordCellCount(
     @CurrentUser() user: AuthUser,
     @UuidParam() id: string,
@@ -116,16 +101,10 @@ export class BatchStepsController {
     description: `Sets the viable cells yielded, floor(totalCells * viabilityPct / 100), from which doses and vials draw. ${CORRECTION}`,
   })
   @ApiCreatedResponse({ type: FinalHarvestResultDto })
-  @ApiBadRequestResponse(BAD_STEP)
-  @ApiNotFoundResponse(error('No such batch or corrected final harvest (NOT_FOUND)'))
-  @ApiConflictResponse(
-    error(
-      'The batch is not IN_CULTURE, or (corrections) is decided or the entry was corrected already (INVALID_TRANSITION)',
-    ),
-  )
-  @ApiUnprocessableEntityResponse(
-    error('A correction would yield fewer viable cells than doses and vials drew (INSUFFICIENT_CELLS)'),
-  )
+  @ApiErrors(BAD_STEP, [ErrorCode.NOT_FOUND, 'No such batch or corrected final harvest'], NOT_IN_CULTURE, [
+    ErrorCode.INSUFFICIENT_CELLS,
+    'A correction would yield fewer viable cells than doses and vials drew',
+  ])
   recordFinalHarvest(
     @CurrentUser() user: AuthUser,
     @UuidParam() id: string,

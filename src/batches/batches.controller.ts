@@ -1,18 +1,9 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiErrors } from '../common/http/api-errors.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { AnyRole, Roles } from '../auth/roles.decorator';
-import { ErrorResponseDto } from '../common/http/error-response.dto';
 import { AuthUser } from '../common/transaction/auth-user';
 import { UuidParam } from '../common/validation/validation';
 import { BatchViewsService } from './batch-views.service';
@@ -21,14 +12,7 @@ import { BatchPageDto, BatchViewDto } from './dto/batch-view.dto';
 import { CreateBatchDto } from './dto/create-batch.dto';
 import { ListBatchesQuery } from './dto/list-batches.query';
 
-const BAD_INPUT = {
-  description: 'Invalid body, query or id (VALIDATION_FAILED, details.fields names them)',
-  type: ErrorResponseDto,
-};
-const HIDDEN = {
-  description: "No such batch, or another clinic's for a doctor (NOT_FOUND)",
-  type: ErrorResponseDto,
-};
+const HIDDEN: [ErrorCode, string] = [ErrorCode.NOT_FOUND, "No such batch, or another clinic's for a doctor"];
 
 @ApiTags('batches')
 @Controller('batches')
@@ -48,16 +32,13 @@ export class BatchesController {
       'A REACTIVE donor is allowed (autologous) and the batch is marked biohazard.',
   })
   @ApiCreatedResponse({ type: BatchViewDto })
-  @ApiBadRequestResponse(BAD_INPUT)
-  @ApiNotFoundResponse({ description: 'No such harvest (NOT_FOUND)', type: ErrorResponseDto })
-  @ApiConflictResponse({
-    description: 'The harvest is not RECEIVED (INVALID_TRANSITION), or has a batch already (DUPLICATE)',
-    type: ErrorResponseDto,
-  })
-  @ApiUnprocessableEntityResponse({
-    description: "The donor's screening is incomplete (SCREENING_INCOMPLETE)",
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(
+    ErrorCode.VALIDATION_FAILED,
+    [ErrorCode.NOT_FOUND, 'No such harvest'],
+    [ErrorCode.INVALID_TRANSITION, 'The harvest is not RECEIVED'],
+    [ErrorCode.DUPLICATE, 'The harvest has a batch already'],
+    [ErrorCode.SCREENING_INCOMPLETE, "The donor's screening is incomplete"],
+  )
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateBatchDto): Promise<BatchViewDto> {
     return this.batches.create(user, dto);
   }
@@ -70,7 +51,7 @@ export class BatchesController {
       "A doctor sees only their clinic's batches. readyForInjection uses the same definition as the batch view.",
   })
   @ApiOkResponse({ type: BatchPageDto })
-  @ApiBadRequestResponse(BAD_INPUT)
+  @ApiErrors(ErrorCode.VALIDATION_FAILED)
   list(@CurrentUser() user: AuthUser, @Query() query: ListBatchesQuery): Promise<BatchPageDto> {
     return this.views.list(user, query);
   }
@@ -84,11 +65,10 @@ export class BatchesController {
   })
   @ApiParam({ name: 'din', example: 'X999926000123K' })
   @ApiOkResponse({ type: BatchViewDto })
-  @ApiNotFoundResponse({
-    description:
-      "No batch with this DIN, a wrong check character, or another clinic's batch for a doctor (NOT_FOUND)",
-    type: ErrorResponseDto,
-  })
+  @ApiErrors([
+    ErrorCode.NOT_FOUND,
+    "No batch with this DIN, a wrong check character, or another clinic's batch for a doctor",
+  ])
   byDin(@CurrentUser() user: AuthUser, @Param('din') din: string): Promise<BatchViewDto> {
     return this.views.viewByDin(user, din);
   }
@@ -102,8 +82,7 @@ export class BatchesController {
       'decision and readiness for injection, all computed from the record when read.',
   })
   @ApiOkResponse({ type: BatchViewDto })
-  @ApiBadRequestResponse(BAD_INPUT)
-  @ApiNotFoundResponse(HIDDEN)
+  @ApiErrors(ErrorCode.VALIDATION_FAILED, HIDDEN)
   view(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<BatchViewDto> {
     return this.views.view(user, id);
   }

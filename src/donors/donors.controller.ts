@@ -1,14 +1,13 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiErrors } from '../common/http/api-errors.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { AnyRole, Roles } from '../auth/roles.decorator';
 import { ErrorResponseDto } from '../common/http/error-response.dto';
@@ -22,14 +21,10 @@ import { ConsentRecordedDto, DonorPageDto, DonorViewDto, ScreeningRecordedDto } 
 import { ListDonorsQuery } from './dto/list-donors.query';
 import { RecordScreeningDto } from './dto/record-screening.dto';
 
-const BAD_INPUT = {
-  description: 'Invalid body, query or id (VALIDATION_FAILED, details.fields names them)',
-  type: ErrorResponseDto,
-};
-const NOT_VISIBLE = {
-  description: "No such donor, or another clinic's donor for a doctor (NOT_FOUND)",
-  type: ErrorResponseDto,
-};
+const NOT_VISIBLE: [ErrorCode, string] = [
+  ErrorCode.NOT_FOUND,
+  "No such donor, or another clinic's donor for a doctor",
+];
 
 @ApiTags('donors')
 @Controller('donors')
@@ -45,11 +40,10 @@ export class DonorsController {
       'is 404). An admin must name the clinic. The code is generated and carries no personal data.',
   })
   @ApiCreatedResponse({ type: DonorViewDto })
-  @ApiBadRequestResponse(BAD_INPUT)
-  @ApiNotFoundResponse({
-    description: 'Unknown clinic, or another clinic for a doctor (NOT_FOUND)',
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(ErrorCode.VALIDATION_FAILED, [
+    ErrorCode.NOT_FOUND,
+    'Unknown clinic, or another clinic for a doctor',
+  ])
   register(@CurrentUser() user: AuthUser, @Body() dto: CreateDonorDto): Promise<DonorViewDto> {
     return this.donors.register(user, dto);
   }
@@ -62,7 +56,7 @@ export class DonorsController {
       "A doctor sees only their clinic's donors. Each donor comes with its derived screeningStatus and screenings.",
   })
   @ApiOkResponse({ type: DonorPageDto })
-  @ApiBadRequestResponse(BAD_INPUT)
+  @ApiErrors(ErrorCode.VALIDATION_FAILED)
   list(@CurrentUser() user: AuthUser, @Query() query: ListDonorsQuery): Promise<Page<DonorViewDto>> {
     return this.donors.list(user, query);
   }
@@ -73,8 +67,7 @@ export class DonorsController {
     summary: 'A donor with screeningStatus, every screening entry, the consent in force and all consents',
   })
   @ApiOkResponse({ type: DonorViewDto })
-  @ApiBadRequestResponse(BAD_INPUT)
-  @ApiNotFoundResponse(NOT_VISIBLE)
+  @ApiErrors(ErrorCode.VALIDATION_FAILED, NOT_VISIBLE)
   view(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<DonorViewDto> {
     return this.donors.view(user, id);
   }
@@ -99,19 +92,11 @@ export class DonorsController {
       'same transaction.',
   })
   @ApiCreatedResponse({ type: ScreeningRecordedDto })
-  @ApiBadRequestResponse({
-    description: 'Invalid body or id, or a correction of another marker (VALIDATION_FAILED)',
-    type: ErrorResponseDto,
-  })
-  @ApiNotFoundResponse({
-    description:
-      "No such donor (or another clinic's), or correctsId names no entry of this donor (NOT_FOUND)",
-    type: ErrorResponseDto,
-  })
-  @ApiConflictResponse({
-    description: 'The named entry was corrected already (INVALID_TRANSITION)',
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(
+    [ErrorCode.VALIDATION_FAILED, 'Invalid body or id, or a correction of another marker'],
+    [ErrorCode.NOT_FOUND, "No such donor (or another clinic's), or correctsId names no entry of this donor"],
+    [ErrorCode.INVALID_TRANSITION, 'The named entry was corrected already'],
+  )
   recordScreening(
     @CurrentUser() user: AuthUser,
     @UuidParam() id: string,
@@ -129,8 +114,7 @@ export class DonorsController {
       "Withdrawing banking consent (or changing its expiry) is announced to the cell bank in the same transaction, so the donor's banked vials become due for review at once.",
   })
   @ApiCreatedResponse({ type: ConsentRecordedDto })
-  @ApiBadRequestResponse(BAD_INPUT)
-  @ApiNotFoundResponse(NOT_VISIBLE)
+  @ApiErrors(ErrorCode.VALIDATION_FAILED, NOT_VISIBLE)
   recordConsent(
     @CurrentUser() user: AuthUser,
     @UuidParam() id: string,

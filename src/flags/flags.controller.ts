@@ -1,15 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiErrors } from '../common/http/api-errors.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiIdempotencyKey } from '../common/http/api-idempotency-key.decorator';
 import { AnyRole } from '../auth/roles.decorator';
-import { ErrorResponseDto } from '../common/http/error-response.dto';
 import { Page } from '../common/pagination/pagination';
 import { AuthUser } from '../common/transaction/auth-user';
 import { UuidParam } from '../common/validation/validation';
@@ -33,10 +28,7 @@ export class FlagsController {
       "(type, subject). A doctor sees only their clinic's flags.",
   })
   @ApiOkResponse({ type: FlagPageDto })
-  @ApiBadRequestResponse({
-    description: 'Unknown type or status, batchId not a UUID, bad limit or cursor (VALIDATION_FAILED)',
-    type: ErrorResponseDto,
-  })
+  @ApiErrors([ErrorCode.VALIDATION_FAILED, 'Unknown type or status, batchId not a UUID, bad limit or cursor'])
   list(@CurrentUser() user: AuthUser, @Query() query: ListFlagsQuery): Promise<Page<FlagViewDto>> {
     return this.flags.list(user, query);
   }
@@ -53,14 +45,10 @@ export class FlagsController {
       'acknowledgement, or one of a resolved flag, changes nothing. The body is optional: a `note` for the audit trail.',
   })
   @ApiOkResponse({ type: FlagViewDto })
-  @ApiBadRequestResponse({
-    description: 'id not a UUID, a bad note or an unknown body property (VALIDATION_FAILED)',
-    type: ErrorResponseDto,
-  })
-  @ApiNotFoundResponse({
-    description: "No such flag, or another clinic's (NOT_FOUND)",
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(
+    [ErrorCode.VALIDATION_FAILED, 'id not a UUID, a bad note or an unknown body property'],
+    [ErrorCode.NOT_FOUND, "No such flag, or another clinic's"],
+  )
   acknowledge(
     @CurrentUser() user: AuthUser,
     @UuidParam() id: string,

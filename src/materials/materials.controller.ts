@@ -1,15 +1,9 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiErrors } from '../common/http/api-errors.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.decorator';
-import { ErrorResponseDto } from '../common/http/error-response.dto';
 import { Page } from '../common/pagination/pagination';
 import { AuthUser } from '../common/transaction/auth-user';
 import { CreateMaterialLotDto } from './dto/create-material-lot.dto';
@@ -30,14 +24,10 @@ export class MaterialsController {
       'expiresAt is the label date (YYYY-MM-DD, usable through that day in FACILITY_TZ) or an exact zoned timestamp.',
   })
   @ApiCreatedResponse({ type: MaterialLotViewDto })
-  @ApiBadRequestResponse({
-    description: 'Invalid body (VALIDATION_FAILED, details.fields names the fields)',
-    type: ErrorResponseDto,
-  })
-  @ApiConflictResponse({
-    description: 'A lot of this kind with this lot number exists (DUPLICATE)',
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(
+    [ErrorCode.VALIDATION_FAILED, 'Invalid body, details.fields names the fields'],
+    [ErrorCode.DUPLICATE, 'A lot of this kind with this lot number exists'],
+  )
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateMaterialLotDto): Promise<MaterialLotViewDto> {
     return this.materials.create(user, dto);
   }
@@ -46,7 +36,7 @@ export class MaterialsController {
   @Roles('admin', 'qa', 'technician')
   @ApiOperation({ summary: 'List reagent lots, newest first' })
   @ApiOkResponse({ type: MaterialLotPageDto })
-  @ApiBadRequestResponse({ description: 'Invalid query (VALIDATION_FAILED)', type: ErrorResponseDto })
+  @ApiErrors([ErrorCode.VALIDATION_FAILED, 'Invalid query'])
   list(@Query() query: ListMaterialLotsQuery): Promise<Page<MaterialLotViewDto>> {
     return this.materials.list(query);
   }

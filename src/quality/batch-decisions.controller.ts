@@ -1,19 +1,11 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiErrors } from '../common/http/api-errors.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiIdempotencyKey } from '../common/http/api-idempotency-key.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { BatchViewDto } from '../batches/dto/batch-view.dto';
-import { ErrorResponseDto } from '../common/http/error-response.dto';
 import { AuthUser } from '../common/transaction/auth-user';
 import { UuidParam } from '../common/validation/validation';
 import { BatchDecisionsService } from './batch-decisions.service';
@@ -41,26 +33,21 @@ export class BatchDecisionsController {
       'exactly one wins.',
   })
   @ApiOkResponse({ type: BatchViewDto, description: 'The batch view, with `decision`' })
-  @ApiBadRequestResponse({
-    description:
-      'id not a UUID; invalid or unknown fields; reason missing for REJECT; blank meaning (VALIDATION_FAILED)',
-    type: ErrorResponseDto,
-  })
-  @ApiNotFoundResponse({ description: 'No such batch (NOT_FOUND)', type: ErrorResponseDto })
-  @ApiConflictResponse({
-    description:
-      'Decided already (ALREADY_DECIDED); not CULTURE_COMPLETE, or QC results changed while signing (INVALID_TRANSITION)',
-    type: ErrorResponseDto,
-  })
-  @ApiUnprocessableEntityResponse({
-    description:
-      'SIGNATURE_INVALID, QC_NOT_PASSED, DEVIATION_OPEN, SAME_PERSON, DOSE_EXPIRED (in that order)',
-    type: ErrorResponseDto,
-  })
-  @ApiTooManyRequestsResponse({
-    description: 'The signer is locked out (RATE_LIMITED)',
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(
+    [
+      ErrorCode.VALIDATION_FAILED,
+      'id not a UUID; invalid or unknown fields; reason missing for REJECT; blank meaning',
+    ],
+    [ErrorCode.NOT_FOUND, 'No such batch'],
+    [ErrorCode.ALREADY_DECIDED, 'Decided already'],
+    [ErrorCode.INVALID_TRANSITION, 'Not CULTURE_COMPLETE, or QC results changed while signing'],
+    [ErrorCode.SIGNATURE_INVALID, 'Wrong password, counts toward the lock-out'],
+    [ErrorCode.QC_NOT_PASSED, 'A QC result not passed'],
+    [ErrorCode.DEVIATION_OPEN, 'An open deviation'],
+    [ErrorCode.SAME_PERSON, 'The signer recorded something on the batch'],
+    [ErrorCode.DOSE_EXPIRED, 'Past final harvest + 48 h'],
+    [ErrorCode.RATE_LIMITED, 'The signer is locked out'],
+  )
   decide(
     @CurrentUser() user: AuthUser,
     @UuidParam() batchId: string,
@@ -82,21 +69,14 @@ export class BatchDecisionsController {
       '(not a LEGACY batch in CULTURE_COMPLETE); 422 SIGNATURE_INVALID. Of two concurrent acceptances exactly one wins.',
   })
   @ApiOkResponse({ type: BatchViewDto, description: 'The batch view, RELEASED, with `decision`' })
-  @ApiBadRequestResponse({
-    description: 'id not a UUID; invalid or unknown fields; blank meaning (VALIDATION_FAILED)',
-    type: ErrorResponseDto,
-  })
-  @ApiNotFoundResponse({ description: 'No such batch (NOT_FOUND)', type: ErrorResponseDto })
-  @ApiConflictResponse({
-    description:
-      'Decided already (ALREADY_DECIDED); not a LEGACY batch awaiting acceptance (INVALID_TRANSITION)',
-    type: ErrorResponseDto,
-  })
-  @ApiUnprocessableEntityResponse({ description: 'SIGNATURE_INVALID', type: ErrorResponseDto })
-  @ApiTooManyRequestsResponse({
-    description: 'The signer is locked out (RATE_LIMITED)',
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(
+    [ErrorCode.VALIDATION_FAILED, 'id not a UUID; invalid or unknown fields; blank meaning'],
+    [ErrorCode.NOT_FOUND, 'No such batch'],
+    [ErrorCode.ALREADY_DECIDED, 'Decided already'],
+    [ErrorCode.INVALID_TRANSITION, 'Not a LEGACY batch awaiting acceptance'],
+    [ErrorCode.SIGNATURE_INVALID, 'Wrong password, counts toward the lock-out'],
+    [ErrorCode.RATE_LIMITED, 'The signer is locked out'],
+  )
   acceptLegacy(
     @CurrentUser() user: AuthUser,
     @UuidParam() batchId: string,
@@ -113,15 +93,11 @@ export class BatchDecisionsController {
     summary: 'Discard a batch that is not decided yet (RECEIVED, IN_CULTURE or CULTURE_COMPLETE)',
   })
   @ApiOkResponse({ type: BatchViewDto, description: 'The batch view, status DISCARDED' })
-  @ApiBadRequestResponse({
-    description: 'id not a UUID, reason missing, unknown fields (VALIDATION_FAILED)',
-    type: ErrorResponseDto,
-  })
-  @ApiNotFoundResponse({ description: 'No such batch (NOT_FOUND)', type: ErrorResponseDto })
-  @ApiConflictResponse({
-    description: 'The batch is released, rejected or discarded already (INVALID_TRANSITION)',
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(
+    [ErrorCode.VALIDATION_FAILED, 'id not a UUID, reason missing, unknown fields'],
+    [ErrorCode.NOT_FOUND, 'No such batch'],
+    [ErrorCode.INVALID_TRANSITION, 'The batch is released, rejected or discarded already'],
+  )
   discard(
     @CurrentUser() user: AuthUser,
     @UuidParam() batchId: string,

@@ -1,19 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiErrors } from '../common/http/api-errors.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiIdempotencyKey } from '../common/http/api-idempotency-key.decorator';
 import { AnyRole, Roles } from '../auth/roles.decorator';
-import { ErrorResponseDto } from '../common/http/error-response.dto';
 import { Page, PageQuery } from '../common/pagination/pagination';
 import { AuthUser } from '../common/transaction/auth-user';
 import { UuidParam } from '../common/validation/validation';
@@ -35,15 +26,11 @@ export class DeviationsController {
     description: 'Any state before the decision. An open deviation blocks release (422 DEVIATION_OPEN).',
   })
   @ApiCreatedResponse({ type: DeviationViewDto, description: 'status OPEN' })
-  @ApiBadRequestResponse({
-    description: 'id not a UUID, invalid or unknown fields (VALIDATION_FAILED)',
-    type: ErrorResponseDto,
-  })
-  @ApiNotFoundResponse({ description: 'No such batch (NOT_FOUND)', type: ErrorResponseDto })
-  @ApiConflictResponse({
-    description: 'The batch is released, rejected or discarded (INVALID_TRANSITION)',
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(
+    ErrorCode.VALIDATION_FAILED,
+    [ErrorCode.NOT_FOUND, 'No such batch'],
+    [ErrorCode.INVALID_TRANSITION, 'The batch is released, rejected or discarded'],
+  )
   open(
     @CurrentUser() user: AuthUser,
     @UuidParam() batchId: string,
@@ -56,14 +43,10 @@ export class DeviationsController {
   @AnyRole()
   @ApiOperation({ summary: "A batch's deviations, newest first (doctor: own clinic)" })
   @ApiOkResponse({ type: DeviationPageDto })
-  @ApiBadRequestResponse({
-    description: 'id not a UUID, bad limit or cursor (VALIDATION_FAILED)',
-    type: ErrorResponseDto,
-  })
-  @ApiNotFoundResponse({
-    description: "No such batch, or another clinic's (NOT_FOUND)",
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(
+    [ErrorCode.VALIDATION_FAILED, 'id not a UUID, bad limit or cursor'],
+    [ErrorCode.NOT_FOUND, "No such batch, or another clinic's"],
+  )
   listOfBatch(
     @CurrentUser() user: AuthUser,
     @UuidParam() batchId: string,
@@ -82,20 +65,13 @@ export class DeviationsController {
       'The QA user re-enters their password; the signature (printed name, meaning, time, hash of the deviation and its resolution) is stored. Closed once.',
   })
   @ApiOkResponse({ type: DeviationViewDto, description: 'status CLOSED' })
-  @ApiBadRequestResponse({
-    description: 'id not a UUID, invalid or unknown fields (VALIDATION_FAILED)',
-    type: ErrorResponseDto,
-  })
-  @ApiNotFoundResponse({ description: 'No such deviation (NOT_FOUND)', type: ErrorResponseDto })
-  @ApiConflictResponse({ description: 'Closed already (ALREADY_DECIDED)', type: ErrorResponseDto })
-  @ApiUnprocessableEntityResponse({
-    description: 'Wrong password (SIGNATURE_INVALID, counts toward the lock-out)',
-    type: ErrorResponseDto,
-  })
-  @ApiTooManyRequestsResponse({
-    description: 'The signer is locked out (RATE_LIMITED)',
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(
+    ErrorCode.VALIDATION_FAILED,
+    [ErrorCode.NOT_FOUND, 'No such deviation'],
+    [ErrorCode.ALREADY_DECIDED, 'Closed already'],
+    [ErrorCode.SIGNATURE_INVALID, 'Wrong password, counts toward the lock-out'],
+    [ErrorCode.RATE_LIMITED, 'The signer is locked out'],
+  )
   close(
     @CurrentUser() user: AuthUser,
     @UuidParam() deviationId: string,

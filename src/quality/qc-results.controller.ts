@@ -1,15 +1,14 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBody,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiExtraModels,
   ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiErrors } from '../common/http/api-errors.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiIdempotencyKey } from '../common/http/api-idempotency-key.decorator';
 import { Roles } from '../auth/roles.decorator';
@@ -40,25 +39,21 @@ export class QcResultsController {
   @ApiExtraModels(...QC_RESULT_BODY_MODELS)
   @ApiBody({ schema: QC_RESULT_BODY_SCHEMA })
   @ApiCreatedResponse({ type: RecordedQcResultDto })
-  @ApiBadRequestResponse({
-    description:
-      'id not a UUID; unknown fields; a measurement that does not fit the test (value for a categorical test, result for a ' +
-      "numeric one, PENDING mycoplasma, a unit other than the spec's); correctsId without reason; a correction of another test (VALIDATION_FAILED)",
-    type: ErrorResponseDto,
-  })
+  @ApiErrors([
+    ErrorCode.VALIDATION_FAILED,
+    "id not a UUID; unknown fields; a measurement that does not fit the test (value for a categorical test, result for a numeric one, PENDING mycoplasma, a unit other than the spec's); correctsId without reason; a correction of another test",
+  ])
   @ApiForbiddenResponse({
     description: 'Not technician or qa, or a technician correcting a failing result (FORBIDDEN)',
     type: ErrorResponseDto,
   })
-  @ApiNotFoundResponse({
-    description: 'No such batch, or correctsId names no QC result of this batch (NOT_FOUND)',
-    type: ErrorResponseDto,
-  })
-  @ApiConflictResponse({
-    description:
-      'Batch not IN_CULTURE, CULTURE_COMPLETE or RELEASED; or the corrected result was corrected already (INVALID_TRANSITION)',
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(
+    [ErrorCode.NOT_FOUND, 'No such batch, or correctsId names no QC result of this batch'],
+    [
+      ErrorCode.INVALID_TRANSITION,
+      'Batch not IN_CULTURE, CULTURE_COMPLETE or RELEASED; or the corrected result was corrected already',
+    ],
+  )
   record(
     @CurrentUser() user: AuthUser,
     @UuidParam() batchId: string,

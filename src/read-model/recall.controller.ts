@@ -1,13 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiErrors } from '../common/http/api-errors.decorator';
 import { Roles } from '../auth/roles.decorator';
-import { ErrorResponseDto } from '../common/http/error-response.dto';
 import { PageQuery } from '../common/pagination/pagination';
 import { UuidParam } from '../common/validation/validation';
 import { MaterialLotUsageDto } from './dto/recall-view.dto';
@@ -28,11 +23,10 @@ export class RecallController {
       'order of first use of the lot.',
   })
   @ApiOkResponse({ type: MaterialLotUsageDto })
-  @ApiBadRequestResponse({
-    description: 'The id is not a UUID, or `limit` or `cursor` is not valid (VALIDATION_FAILED)',
-    type: ErrorResponseDto,
-  })
-  @ApiNotFoundResponse({ description: 'No such lot (NOT_FOUND)', type: ErrorResponseDto })
+  @ApiErrors(
+    [ErrorCode.VALIDATION_FAILED, 'The id is not a UUID, or `limit` or `cursor` is not valid'],
+    [ErrorCode.NOT_FOUND, 'No such lot'],
+  )
   usage(@UuidParam() id: string, @Query() page: PageQuery): Promise<MaterialLotUsageDto> {
     return this.recall.usage(id, page);
   }
