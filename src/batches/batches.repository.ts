@@ -52,8 +52,18 @@ export interface NewBatch {
 export interface BatchIdentity {
   id: string;
   din: string;
+  status: BatchStatus;
   clinicId: string;
   donorId: string;
+}
+
+/** The batch's current (uncorrected) final harvest: what a release signs and dates the shelf life from. */
+export interface CurrentFinalHarvest {
+  id: string;
+  performedAt: Date;
+  totalCells: number;
+  viabilityPct: number;
+  viableCells: number;
 }
 
 /** Columns a command may move; absent ones keep their value. */
@@ -88,7 +98,7 @@ export class BatchesRepository {
 
   async findIdentity(id: string, manager: EntityManager = this.db.manager): Promise<BatchIdentity | null> {
     const rows = await manager.query<BatchIdentity[]>(
-      'SELECT id, din, clinic_id AS "clinicId", donor_id AS "donorId" FROM batches WHERE id = $1',
+      'SELECT id, din, status, clinic_id AS "clinicId", donor_id AS "donorId" FROM batches WHERE id = $1',
       [id],
     );
     return rows[0] ?? null;
@@ -116,12 +126,17 @@ export class BatchesRepository {
   }
 
   /** When the batch's current final harvest was performed (null before it). */
-  async finalHarvestAt(batchId: string, manager: EntityManager): Promise<Date | null> {
-    const rows = await manager.query<{ performedAt: Date }[]>(
-      'SELECT performed_at AS "performedAt" FROM batch_final_harvests WHERE batch_id = $1 AND superseded_by IS NULL',
+  async currentFinalHarvest(
+    batchId: string,
+    manager: EntityManager = this.db.manager,
+  ): Promise<CurrentFinalHarvest | null> {
+    const rows = await manager.query<CurrentFinalHarvest[]>(
+      `SELECT id, performed_at AS "performedAt", total_cells AS "totalCells", viability_pct AS "viabilityPct",
+              viable_cells AS "viableCells"
+         FROM batch_final_harvests WHERE batch_id = $1 AND superseded_by IS NULL`,
       [batchId],
     );
-    return rows[0]?.performedAt ?? null;
+    return rows[0] ?? null;
   }
 
   /**

@@ -11,7 +11,7 @@ import { DonorsService } from '../donors/donors.service';
 import { HarvestsService } from '../harvests/harvests.service';
 import { BatchSteps, BatchStepsRepository } from './batch-steps.repository';
 import { BatchViewsService } from './batch-views.service';
-import { BatchIdentity, BatchRow, BatchesRepository } from './batches.repository';
+import { BatchIdentity, BatchRow, BatchesRepository, CurrentFinalHarvest } from './batches.repository';
 import { assertOriginAllows, BatchAction, BatchStatus, transition } from './domain/batch-state-machine';
 import { BatchStatusChanged } from './events/batch-status-changed.event';
 import { EventBus } from '../common/events/event-bus';
@@ -120,8 +120,13 @@ export class BatchesService {
     return this.steps.findSteps(batchId);
   }
 
-  finalHarvestAt(tx: TransactionContext, batchId: string): Promise<Date | null> {
-    return this.batches.finalHarvestAt(batchId, tx.manager);
+  async finalHarvestAt(tx: TransactionContext, batchId: string): Promise<Date | null> {
+    return (await this.batches.currentFinalHarvest(batchId, tx.manager))?.performedAt ?? null;
+  }
+
+  /** The current final harvest (for the release decision); read under the caller's lock when given one. */
+  currentFinalHarvestOf(batchId: string, manager?: EntityManager): Promise<CurrentFinalHarvest | null> {
+    return this.batches.currentFinalHarvest(batchId, manager);
   }
 
   /** Rule 9 (docs/domain.md): the batches_cells_conserved check refuses over-drawing whatever the race. */

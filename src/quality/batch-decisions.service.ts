@@ -1,18 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { appConfig, AppConfig } from '../../config/app.config';
-import { canSeeClinic } from '../auth/clinic-scope';
+import { getInScopeOrThrow } from '../common/scope/get-in-scope';
 import { recordHashOf, Signature, SignatureService } from '../auth/signature.service';
 import { BatchesService, LockedBatch } from '../batches/batches.service';
 import { BatchViewDto } from '../batches/dto/batch-view.dto';
 import { BatchAction, transition } from '../batches/domain/batch-state-machine';
 import { Clock } from '../common/clock/clock';
-import { DomainError, notFound } from '../common/errors/domain-error';
+import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { DomainEvent } from '../common/events/domain-events';
 import { actorOf, AuthUser } from '../common/transaction/auth-user';
 import { TransactionContext, Transactions } from '../common/transaction/transactions.service';
-import { BatchDecisionsRepository, DecisionTarget } from './batch-decisions.repository';
+import { BatchDecisionsRepository } from './batch-decisions.repository';
 import { DeviationsRepository } from './deviations.repository';
 import { countingResults, qcSummary, QcResultRecord } from './domain/qc-evaluation';
 import { assertReleasable } from './domain/release-rules';
@@ -47,8 +47,7 @@ export class BatchDecisionsService {
   async decide(user: AuthUser, batchId: string, dto: DecideBatchDto): Promise<BatchViewDto> {
     const action = dto.decision === 'RELEASE' ? BatchAction.RELEASE : BatchAction.REJECT;
     // What needs no password is checked first, so a request that cannot succeed costs the signer no attempt.
-    const target = await this.decisions.findTarget(batchId);
-    if (!target || !canSeeClinic(user, target.clinicId)) throw notFound('Batch', batchId);
+    const target = await getInScopeOrThrow(user, 'Batch', batchId, this.batches.identityOf(batchId));
     if (await this.decisions.existsFor(batchId)) throw alreadyDecided(batchId);
     transition(target.status, action);
 
@@ -118,8 +117,7 @@ export class BatchDecisionsService {
    * CULTURE_COMPLETE); 422 SIGNATURE_INVALID (429 when locked).
    */
   async acceptLegacy(user: AuthUser, batchId: string, dto: AcceptLegacyDto): Promise<BatchViewDto> {
-    const target = await this.decisions.findTarget(batchId);
-    if (!target || !canSeeClinic(user, target.clinicId)) throw notFound('Batch', batchId);
+    const target = await getInScopeOrThrow(user, 'Batch', batchId, this.batches.identityOf(batchId));
     if (await this.decisions.existsFor(batchId)) throw alreadyDecided(batchId);
     transition(target.status, BatchAction.ACCEPT_LEGACY);
     const record = await this.signedRecord(target);
@@ -207,7 +205,7 @@ export class BatchDecisionsService {
   /** Rule 5, read under the batch's lock; answers the batch's expiry. */
   private async assertReleasable(tx: TransactionContext, user: AuthUser, batchId: string): Promise<Date> {
     const results = await this.qcResults.listOfBatch(batchId, tx.manager);
-    const finalHarvest = await this.decisions.currentFinalHarvest(batchId, tx.manager);
+    const finalHarvest = await this.batches.currentFinalHarvestOf(batchId, tx.manager);
     if (!finalHarvest) {
       throw new DomainError(ErrorCode.INVALID_TRANSITION, 'The batch has no final harvest to release');
     }
@@ -224,14 +222,14 @@ export class BatchDecisionsService {
 
   /** What the signer signs: the counting QC results and the current final harvest, as they are now. */
   private async signedRecord(
-    batch: Pick<DecisionTarget, 'id' | 'din'>,
+    batch: { id: string; din: string },
     manager?: EntityManager,
   ): Promise<SignedBatchRecord> {
     const results = await this.qcResults.listOfBatch(batch.id, manager);
     const counting = [
       ...countingResults(results.map((row) => ({ ...countingRecord(row), row }))).values(),
     ].map((r) => r.row);
-    return signedBatchRecord(batch, await this.decisions.currentFinalHarvest(batch.id, manager), counting);
+    return signedBatchRecord(batch, await this.batches.currentFinalHarvestOf(batch.id, manager), counting);
   }
 }
 

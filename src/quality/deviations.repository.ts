@@ -15,8 +15,6 @@ export interface DeviationSignature {
 export interface DeviationRow {
   id: string;
   batchId: string;
-  /** The batch's clinic, for scoping who may see the deviation. */
-  clinicId: string;
   description: string;
   severity: DeviationSeverity;
   occurredAt: Date;
@@ -49,7 +47,7 @@ export interface DeviationClosure {
   signature: DeviationSignature;
 }
 
-const COLUMNS = `d.id, d.batch_id AS "batchId", b.clinic_id AS "clinicId", d.description, d.severity,
+const COLUMNS = `d.id, d.batch_id AS "batchId", d.description, d.severity,
   d.occurred_at AS "occurredAt", d.status, d.opened_by AS "openedBy", d.opened_at AS "openedAt",
   d.closed_by AS "closedBy", d.closed_at AS "closedAt", d.resolution, d.signature`;
 const CURSOR_AT = `to_char(d.opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"`;
@@ -59,10 +57,9 @@ export class DeviationsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async findById(id: string, manager: EntityManager = this.db.manager): Promise<DeviationRow | null> {
-    const rows = await manager.query<DeviationRow[]>(
-      `SELECT ${COLUMNS} FROM deviations d JOIN batches b ON b.id = d.batch_id WHERE d.id = $1`,
-      [id],
-    );
+    const rows = await manager.query<DeviationRow[]>(`SELECT ${COLUMNS} FROM deviations d WHERE d.id = $1`, [
+      id,
+    ]);
     return rows[0] ?? null;
   }
 
@@ -115,7 +112,7 @@ export class DeviationsRepository {
     manager: EntityManager = this.db.manager,
   ): Promise<DeviationListRow[]> {
     return manager.query<DeviationListRow[]>(
-      `SELECT ${COLUMNS}, ${CURSOR_AT} FROM deviations d JOIN batches b ON b.id = d.batch_id
+      `SELECT ${COLUMNS}, ${CURSOR_AT} FROM deviations d
         WHERE d.batch_id = $1 AND ($2::timestamptz IS NULL OR (d.opened_at, d.id) < ($2::timestamptz, $3::uuid))
         ORDER BY d.opened_at DESC, d.id DESC
         LIMIT $4`,

@@ -1,17 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { canSeeClinic } from '../auth/clinic-scope';
+import { getInScopeOrThrow } from '../common/scope/get-in-scope';
 import { SignatureService } from '../auth/signature.service';
 import { BatchesService } from '../batches/batches.service';
 import { BatchAction } from '../batches/domain/batch-state-machine';
 import { Clock } from '../common/clock/clock';
-import { DomainError, notFound } from '../common/errors/domain-error';
+import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { DomainEvent } from '../common/events/domain-events';
 import { decodeCursor, Page, PageQuery, toPage } from '../common/pagination/pagination';
 import { actorOf, AuthUser } from '../common/transaction/auth-user';
 import { TransactionContext, Transactions } from '../common/transaction/transactions.service';
 import { parseZonedTimestamp } from '../common/validation/past-event.validator';
-import { BatchDecisionsRepository } from './batch-decisions.repository';
 import { DeviationRow, DeviationsRepository } from './deviations.repository';
 import { CloseDeviationDto } from './dto/close-deviation.dto';
 import { deviationView, DeviationViewDto } from './dto/deviation-view.dto';
@@ -27,7 +26,6 @@ export class DeviationsService {
     private readonly transactions: Transactions,
     private readonly batches: BatchesService,
     private readonly deviations: DeviationsRepository,
-    private readonly decisions: BatchDecisionsRepository,
     private readonly signatures: SignatureService,
     private readonly clock: Clock,
   ) {}
@@ -109,8 +107,7 @@ export class DeviationsService {
   }
 
   async listOfBatch(user: AuthUser, batchId: string, query: PageQuery): Promise<Page<DeviationViewDto>> {
-    const batch = await this.decisions.findTarget(batchId);
-    if (!batch || !canSeeClinic(user, batch.clinicId)) throw notFound('Batch', batchId);
+    await getInScopeOrThrow(user, 'Batch', batchId, this.batches.identityOf(batchId));
     const after = decodeCursor(query.cursor, 2) as [string, string] | null;
     const rows = await this.deviations.listOfBatch(batchId, query.limit + 1, after);
     return toPage(rows, query.limit, (row) => [row.cursorAt, row.id], deviationView);
@@ -118,8 +115,10 @@ export class DeviationsService {
 
   private async visible(user: AuthUser, deviationId: string): Promise<DeviationRow> {
     const deviation = await this.deviations.findById(deviationId);
-    if (!deviation || !canSeeClinic(user, deviation.clinicId)) throw notFound('Deviation', deviationId);
-    return deviation;
+    // A deviation is as visible as its batch (the batch owns the clinic).
+    const batch = deviation && (await this.batches.identityOf(deviation.batchId));
+    await getInScopeOrThrow(user, 'Deviation', deviationId, Promise.resolve(batch));
+    return deviation as DeviationRow;
   }
 
   /** Open deviations hold back the batch's release readiness; the jobs re-evaluate the batch. */

@@ -74,9 +74,6 @@ const STRAYS_TO_REMOVE: string[] = [
   'src/jobs/storage-review/storage-review.repository.ts reads batches',
   'src/jobs/storage-review/storage-review.repository.ts reads donors',
   'src/jobs/storage-review/storage-review.repository.ts reads storage_reviews',
-  'src/quality/batch-decisions.repository.ts reads batch_final_harvests',
-  'src/quality/batch-decisions.repository.ts reads batches',
-  'src/quality/deviations.repository.ts reads batches',
 ];
 
 const READ_MODEL = 'read-model';
