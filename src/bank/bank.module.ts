@@ -89,7 +89,15 @@ registerConstraintCode('boosters_dose_once', ErrorCode.INVALID_TRANSITION);
     LegacyVialsService,
   ],
   // For the environment module (docs/environment.md): holds, presence in a tank, discards, unit renames.
-  // For the imports module (docs/imports.md): legacy vials.
-  exports: [ReviewScheduler, VialHolds, VialPresence, VialsService, StorageUnitsService, LegacyVialsService],
+  // For the imports module (docs/imports.md): legacy vials. For the jobs module: the storage reviews' sweep.
+  exports: [
+    ReviewScheduler,
+    StorageReviewsService,
+    VialHolds,
+    VialPresence,
+    VialsService,
+    StorageUnitsService,
+    LegacyVialsService,
+  ],
 })
 export class BankModule {}

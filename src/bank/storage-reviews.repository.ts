@@ -125,6 +125,24 @@ export class StorageReviewsRepository {
     return rows.map((row) => row.id);
   }
 
+  /** A donor's undecided reviews (what the STORAGE_REVIEW_DUE flag re-judges when the donor's bank changes). */
+  async undecidedIdsOfDonor(donorId: string): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }[]>(
+      `SELECT id FROM storage_reviews WHERE donor_id = $1 AND status <> 'DECIDED'`,
+      [donorId],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Undecided reviews due by `until` (partial index storage_reviews_undecided_due). */
+  async undecidedIdsDueBy(until: Date): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }[]>(
+      `SELECT id FROM storage_reviews WHERE status <> 'DECIDED' AND due_at <= $1`,
+      [until],
+    );
+    return rows.map((row) => row.id);
+  }
+
   async findById(id: string, manager: EntityManager = this.db.manager): Promise<StorageReviewRow | null> {
     const rows = await manager.query<StorageReviewRow[]>(
       `SELECT ${REVIEW_COLUMNS} FROM ${FROM} WHERE r.id = $1`,

@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { createdAtCursor } from '../common/pagination/created-at-cursor';
 import { Clock } from '../common/clock/clock';
 import { DomainError, notFound } from '../common/errors/domain-error';
@@ -11,6 +12,7 @@ import { EventBus } from '../common/events/event-bus';
 import { BankingConsentChanged } from '../donors/events/banking-consent-changed.event';
 import { bankingConsentInForce } from '../donors/domain/consent-terms';
 import { DonorsService } from '../donors/donors.service';
+import { BatchesService } from '../batches/batches.service';
 import { dueHorizon, ReviewOutcome, reviewStatus, StoredReviewStatus } from './domain/review-status';
 import { VialStatus } from './domain/vial-state-machine';
 import {
@@ -37,6 +39,7 @@ export class StorageReviewsService implements OnModuleInit {
     private readonly vialCommands: VialsService,
     private readonly scheduler: ReviewScheduler,
     private readonly donors: DonorsService,
+    private readonly batches: BatchesService,
     private readonly events: EventBus,
     private readonly transactions: Transactions,
     private readonly clock: Clock,
@@ -48,6 +51,31 @@ export class StorageReviewsService implements OnModuleInit {
       this.scheduler.onBankingConsentChanged(tx, change),
     );
   }
+
+  // ---------------------------------------------------------------- for the storage-review sweep (src/jobs)
+
+  /** The review as stored, read in the caller's transaction. */
+  reviewOf(reviewId: string, manager: EntityManager): Promise<StorageReviewRow | null> {
+    return this.reviews.findById(reviewId, manager);
+  }
+
+  /** The reviews an event's subject stands for: the review, or the undecided reviews of a donor or a batch's donor. */
+  async undecidedIdsOfSubject(subjectType: string, subjectId: string): Promise<string[]> {
+    if (subjectType === 'storage_review') return [subjectId];
+    const donorId =
+      subjectType === 'donor'
+        ? subjectId
+        : subjectType === 'batch'
+          ? (await this.batches.identityOf(subjectId))?.donorId
+          : undefined;
+    return donorId ? this.reviews.undecidedIdsOfDonor(donorId) : [];
+  }
+
+  undecidedIdsDueBy(until: Date): Promise<string[]> {
+    return this.reviews.undecidedIdsDueBy(until);
+  }
+
+  // ---------------------------------------------------------------- the routes
 
   async list(query: ListStorageReviewsQuery): Promise<Page<StorageReviewViewDto>> {
     const now = this.clock.now();

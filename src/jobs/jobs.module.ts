@@ -9,6 +9,7 @@ import { VigilanceModule } from '../vigilance/vigilance.module';
 import { VigilanceFlagsService } from './vigilance/vigilance-flags.service';
 import { VigilanceProcessor } from './vigilance/vigilance.processor';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { BankModule } from '../bank/bank.module';
 import { ImportsModule } from '../imports/imports.module';
 import { QueueDashboard } from './dashboard/queue-dashboard';
 import { DashboardAuth } from './dashboard/dashboard-auth';
@@ -28,7 +29,6 @@ import { WakeUps } from './queues/wake-ups';
 import { ReadinessProcessor } from './readiness/readiness.processor';
 import { ReadinessService } from './readiness/readiness.service';
 import { StorageReviewProcessor } from './storage-review/storage-review.processor';
-import { StorageReviewRepository } from './storage-review/storage-review.repository';
 import { StorageReviewService } from './storage-review/storage-review.service';
 import { JobWorkers } from './workers/job-workers.service';
 import { OutcomesModule } from '../outcomes/outcomes.module';
@@ -42,6 +42,7 @@ import { ReadModelModule } from '../read-model/read-model.module';
  */
 @Module({
   imports: [
+    BankModule,
     FlagsModule,
     EnvironmentModule,
     VigilanceModule,
@@ -74,7 +75,6 @@ import { ReadModelModule } from '../read-model/read-model.module';
     ReadinessProcessor,
     ExpiryService,
     ExpiryProcessor,
-    StorageReviewRepository,
     StorageReviewService,
     StorageReviewProcessor,
     EnvironmentFlagsService,

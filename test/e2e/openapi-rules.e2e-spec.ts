@@ -3,7 +3,7 @@ import { aCast, bearer } from '../support/people';
 import { startTestApp, TestApp } from '../support/test-app';
 
 interface Media {
-  schema?: { $ref?: string };
+  schema?: { $ref?: string; allOf?: { $ref?: string }[] };
 }
 interface Operation {
   operationId?: string;

@@ -6,7 +6,8 @@ import { FlagTally, subjectsToReconcile } from '../flag-tally';
 import { EvaluateJobData, FlagJobResult, JobQueueName } from '../job-names';
 import { JobMetrics } from '../job-metrics';
 import { WakeUps } from '../queues/wake-ups';
-import { StorageReviewRepository } from './storage-review.repository';
+import { StoredReviewStatus } from '../../bank/domain/review-status';
+import { StorageReviewsService } from '../../bank/storage-reviews.service';
 
 const DUE_WINDOW_MS = STORAGE_REVIEW_DUE_WITHIN_DAYS * 24 * 3600 * 1000;
 
@@ -18,7 +19,7 @@ const DUE_WINDOW_MS = STORAGE_REVIEW_DUE_WITHIN_DAYS * 24 * 3600 * 1000;
 @Injectable()
 export class StorageReviewService {
   constructor(
-    private readonly reviews: StorageReviewRepository,
+    private readonly reviews: StorageReviewsService,
     private readonly flags: FlagsService,
     private readonly wakeUps: WakeUps,
     private readonly metrics: JobMetrics,
@@ -27,7 +28,7 @@ export class StorageReviewService {
 
   async evaluateSubject(data: EvaluateJobData): Promise<FlagJobResult> {
     const tally = new FlagTally(this.metrics);
-    for (const reviewId of await this.reviews.reviewIdsOfSubject(data.subjectType, data.subjectId)) {
+    for (const reviewId of await this.reviews.undecidedIdsOfSubject(data.subjectType, data.subjectId)) {
       await this.reconcileReview(tally, reviewId);
     }
     return tally.done();
@@ -35,9 +36,7 @@ export class StorageReviewService {
 
   async sweep(): Promise<FlagJobResult> {
     const tally = new FlagTally(this.metrics);
-    const due = await this.reviews.undecidedReviewIdsDueBy(
-      new Date(this.clock.now().getTime() + DUE_WINDOW_MS),
-    );
+    const due = await this.reviews.undecidedIdsDueBy(new Date(this.clock.now().getTime() + DUE_WINDOW_MS));
     for (const reviewId of subjectsToReconcile(
       due,
       await this.flags.openSubjectIds(FlagType.STORAGE_REVIEW_DUE),
@@ -50,10 +49,10 @@ export class StorageReviewService {
   private async reconcileReview(tally: FlagTally, reviewId: string): Promise<void> {
     const becomesDue: { at: Date | null } = { at: null };
     const change = await this.flags.reconcile(FlagType.STORAGE_REVIEW_DUE, reviewId, async (manager, now) => {
-      const review = await this.reviews.review(reviewId, manager);
+      const review = await this.reviews.reviewOf(reviewId, manager);
       if (!review) return null;
       const dueAt = new Date(review.dueAt);
-      const undecided = review.status !== 'DECIDED';
+      const undecided = review.status !== StoredReviewStatus.DECIDED;
       const windowStart = new Date(dueAt.getTime() - DUE_WINDOW_MS);
       if (undecided && windowStart > now) becomesDue.at = windowStart;
       return {

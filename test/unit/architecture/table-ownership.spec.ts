@@ -71,9 +71,6 @@ const STRAYS_TO_REMOVE: string[] = [
   'src/common/transaction/transactions.service.ts writes outbox_events',
   'src/donors/donors.repository.ts writes batches',
   'src/health/health.service.ts reads outbox_events',
-  'src/jobs/storage-review/storage-review.repository.ts reads batches',
-  'src/jobs/storage-review/storage-review.repository.ts reads donors',
-  'src/jobs/storage-review/storage-review.repository.ts reads storage_reviews',
 ];
 
 const READ_MODEL = 'read-model';
