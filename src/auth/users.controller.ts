@@ -1,14 +1,7 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ErrorResponseDto } from '../common/http/error-response.dto';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiErrors } from '../common/http/api-errors.decorator';
 import { Page, PageQuery } from '../common/pagination/pagination';
 import { AuthUser } from '../common/transaction/auth-user';
 import { UuidParam } from '../common/validation/validation';
@@ -31,16 +24,14 @@ export class UsersController {
   @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Create a user; a doctor belongs to a clinic, CPC staff to none' })
   @ApiCreatedResponse({ type: UserViewDto, description: 'The user, never the password or its hash' })
-  @ApiBadRequestResponse({
-    description:
-      'Invalid or unknown fields, password under 12 characters, clinicId missing for a doctor or given for another role (VALIDATION_FAILED)',
-    type: ErrorResponseDto,
-  })
-  @ApiNotFoundResponse({ description: 'clinicId names no clinic (NOT_FOUND)', type: ErrorResponseDto })
-  @ApiConflictResponse({
-    description: 'The email is taken, compared case-insensitively (DUPLICATE)',
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(
+    [
+      ErrorCode.VALIDATION_FAILED,
+      'Invalid or unknown fields, password under 12 characters, clinicId missing for a doctor or given for another role',
+    ],
+    [ErrorCode.NOT_FOUND, 'clinicId names no clinic'],
+    [ErrorCode.DUPLICATE, 'The email is taken, compared case-insensitively'],
+  )
   create(@CurrentUser() actor: AuthUser, @Body() dto: CreateUserDto): Promise<UserViewDto> {
     return this.users.create(actor, dto);
   }
@@ -49,7 +40,7 @@ export class UsersController {
   @Roles('admin')
   @ApiOperation({ summary: 'All users, newest first; users are never deleted, only deactivated' })
   @ApiOkResponse({ type: UserPageDto })
-  @ApiBadRequestResponse({ description: 'Bad limit or cursor (VALIDATION_FAILED)', type: ErrorResponseDto })
+  @ApiErrors([ErrorCode.VALIDATION_FAILED, 'Bad limit or cursor'])
   list(@Query() query: PageQuery): Promise<Page<UserViewDto>> {
     return this.users.list(query);
   }
@@ -64,19 +55,14 @@ export class UsersController {
       'cannot be deactivated or demoted, not even by themselves: 409 INVALID_TRANSITION.',
   })
   @ApiOkResponse({ type: UserViewDto })
-  @ApiBadRequestResponse({
-    description:
-      'id not a UUID, invalid or unknown fields, or the result breaks the doctor/clinic rule (VALIDATION_FAILED)',
-    type: ErrorResponseDto,
-  })
-  @ApiNotFoundResponse({
-    description: 'No such user, or clinicId names no clinic (NOT_FOUND)',
-    type: ErrorResponseDto,
-  })
-  @ApiConflictResponse({
-    description: 'The change would leave no active administrator (INVALID_TRANSITION)',
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(
+    [
+      ErrorCode.VALIDATION_FAILED,
+      'id not a UUID, invalid or unknown fields, or the result breaks the doctor/clinic rule',
+    ],
+    [ErrorCode.NOT_FOUND, 'No such user, or clinicId names no clinic'],
+    [ErrorCode.INVALID_TRANSITION, 'The change would leave no active administrator'],
+  )
   update(
     @CurrentUser() actor: AuthUser,
     @UuidParam() id: string,
@@ -96,11 +82,10 @@ export class UsersController {
       '(the owner signs in afresh). Audited with the reason.',
   })
   @ApiOkResponse({ type: UserViewDto })
-  @ApiBadRequestResponse({
-    description: 'id not a UUID, reason missing or blank, unknown fields (VALIDATION_FAILED)',
-    type: ErrorResponseDto,
-  })
-  @ApiNotFoundResponse({ description: 'No such user (NOT_FOUND)', type: ErrorResponseDto })
+  @ApiErrors(
+    [ErrorCode.VALIDATION_FAILED, 'id not a UUID, reason missing or blank, unknown fields'],
+    [ErrorCode.NOT_FOUND, 'No such user'],
+  )
   unlock(
     @CurrentUser() actor: AuthUser,
     @UuidParam() id: string,

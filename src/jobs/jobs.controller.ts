@@ -1,8 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
@@ -12,6 +10,8 @@ import {
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiIdempotencyKey } from '../common/http/api-idempotency-key.decorator';
 import { Roles } from '../auth/roles.decorator';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiErrors } from '../common/http/api-errors.decorator';
 import { ErrorResponseDto } from '../common/http/error-response.dto';
 import { AuthUser } from '../common/transaction/auth-user';
 import { JobIdPipe } from './dto/job-id.pipe';
@@ -47,7 +47,7 @@ export class JobsController {
       '(readiness every minute, storage review and expiry hourly). Follow it with GET /jobs/:name/runs/:jobId.',
   })
   @ApiAcceptedResponse({ type: JobRunStartedDto })
-  @ApiNotFoundResponse({ description: 'No job of that name (NOT_FOUND)', type: ErrorResponseDto })
+  @ApiErrors([ErrorCode.NOT_FOUND, 'No job of that name'])
   @ApiServiceUnavailableResponse(REDIS_DOWN)
   runSweep(@CurrentUser() user: AuthUser, @Param('name') name: string): Promise<JobRunStartedDto> {
     return this.jobs.runSweep(user, name);
@@ -61,11 +61,10 @@ export class JobsController {
     summary: 'The state of a job run, and its result once completed (kept for a while after it finished)',
   })
   @ApiOkResponse({ type: JobRunViewDto })
-  @ApiBadRequestResponse({ description: 'jobId is not a job id (VALIDATION_FAILED)', type: ErrorResponseDto })
-  @ApiNotFoundResponse({
-    description: 'No job of that name, or no such run (NOT_FOUND)',
-    type: ErrorResponseDto,
-  })
+  @ApiErrors(
+    [ErrorCode.VALIDATION_FAILED, 'jobId is not a job id'],
+    [ErrorCode.NOT_FOUND, 'No job of that name, or no such run'],
+  )
   @ApiServiceUnavailableResponse(REDIS_DOWN)
   run(@Param('name') name: string, @Param('jobId', JobIdPipe) jobId: string): Promise<JobRunViewDto> {
     return this.jobs.run(name, jobId);
