@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../../audit/canonical';
+import { canonicalJson } from '../../common/json/canonical-json';
 
 /**
  * SHA-256 (hex) over the canonical JSON of a document's data (keys sorted, dates as epoch milliseconds:
