@@ -157,7 +157,7 @@ export class CryopreservationService {
     requested: RequestedPosition[],
   ): Promise<CheckedFreezing> {
     const batch = await this.batches.lockForAction(tx, user, batchId, BatchAction.CRYOPRESERVE);
-    const harvestedAt = await this.cryopreservations.finalHarvestAt(batchId, tx.manager);
+    const harvestedAt = await this.batches.finalHarvestAt(tx, batchId);
     if (harvestedAt !== null && frozenAt.getTime() < harvestedAt.getTime()) {
       throw validationFailed([
         { field: 'frozenAt', errors: ['frozenAt must not be before the final harvest'] },
@@ -206,7 +206,7 @@ export class CryopreservationService {
       },
       tx.manager,
     );
-    await this.cryopreservations.drawCells(batch.id, totalCells, tx.now, tx.manager);
+    await this.batches.drawCells(tx, batch.id, totalCells);
     const firstOrdinal = await this.vials.nextOrdinal(batch.id, tx.manager);
     const vials: NewVial[] = dto.vials.map((vial, i) => ({
       id: randomUUID(),

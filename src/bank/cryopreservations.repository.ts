@@ -33,25 +33,4 @@ export class CryopreservationsRepository {
       ],
     );
   }
-
-  /** When the batch's final harvest (the current entry, corrections applied) was performed; null before it. */
-  async finalHarvestAt(batchId: string, manager: EntityManager): Promise<Date | null> {
-    const rows = await manager.query<{ performedAt: Date }[]>(
-      `SELECT performed_at AS "performedAt" FROM batch_final_harvests WHERE batch_id = $1 AND superseded_by IS NULL`,
-      [batchId],
-    );
-    return rows[0]?.performedAt ?? null;
-  }
-
-  /**
-   * Rule 9: vials draw viable cells from the final harvest like doses do. The batches_cells_conserved check
-   * refuses over-drawing whatever the concurrency; the service checks first for a helpful message.
-   */
-  async drawCells(batchId: string, cells: number, at: Date, manager: EntityManager): Promise<void> {
-    await manager.query('UPDATE batches SET cells_drawn = cells_drawn + $2, updated_at = $3 WHERE id = $1', [
-      batchId,
-      cells,
-      at,
-    ]);
-  }
 }

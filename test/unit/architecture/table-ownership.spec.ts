@@ -49,8 +49,6 @@ const STRAYS_TO_REMOVE: string[] = [
   'src/bank/boosters.repository.ts reads donors',
   'src/bank/boosters.repository.ts reads qc_results',
   'src/bank/boosters.repository.ts reads specifications',
-  'src/bank/cryopreservations.repository.ts reads batch_final_harvests',
-  'src/bank/cryopreservations.repository.ts writes batches',
   'src/bank/inventory.repository.ts reads batches',
   'src/bank/inventory.repository.ts reads donors',
   'src/bank/storage-reviews.repository.ts reads donors',
