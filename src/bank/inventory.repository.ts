@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { LIVE_VIAL_STATUSES_SQL } from './domain/vial-state-machine';
 
 export interface InventoryVialRow {
   id: string;
@@ -24,7 +25,7 @@ export interface InventoryDonorRow {
   clinicId: string;
 }
 
-const LIVE = `status IN ('STORED', 'RESERVED')`;
+const LIVE = `status IN ${LIVE_VIAL_STATUSES_SQL}`;
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
 /** The bank's holdings per donor: what is in the tanks (STORED and RESERVED vials). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Misplaced, ReconciliationResult, RecordedVial } from './domain/reconciliation';
+import { LIVE_VIAL_STATUSES_SQL } from './domain/vial-state-machine';
 
 export interface NewReconciliation extends ReconciliationResult {
   id: string;
@@ -21,10 +22,10 @@ export class ReconciliationsRepository {
   ): Promise<RecordedVial[]> {
     return manager.query<RecordedVial[]>(
       `SELECT label, box_id AS "boxId", pos_row AS "row", pos_col AS "col" FROM vials
-        WHERE status IN ('STORED', 'RESERVED') AND box_id = $1
+        WHERE status IN ${LIVE_VIAL_STATUSES_SQL} AND box_id = $1
        UNION
        SELECT label, box_id, pos_row, pos_col FROM vials
-        WHERE status IN ('STORED', 'RESERVED') AND label = ANY($2::text[])`,
+        WHERE status IN ${LIVE_VIAL_STATUSES_SQL} AND label = ANY($2::text[])`,
       [boxId, labels],
     );
   }

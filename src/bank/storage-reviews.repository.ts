@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ReviewOutcome, StoredReviewStatus } from './domain/review-status';
+import { LIVE_VIAL_STATUSES_SQL } from './domain/vial-state-machine';
 
 export interface StorageReviewRow {
   id: string;
@@ -117,7 +118,7 @@ export class StorageReviewsRepository {
          UPDATE storage_reviews r SET status = 'DECIDED', outcome = 'NO_VIALS_LEFT', decided_at = $2, updated_at = $2,
                 decided_vial_ids = '{}'
           WHERE r.id = ANY($1::uuid[]) AND r.status = 'PENDING'
-            AND NOT EXISTS (SELECT 1 FROM vials v WHERE v.review_id = r.id AND v.status IN ('STORED', 'RESERVED'))
+            AND NOT EXISTS (SELECT 1 FROM vials v WHERE v.review_id = r.id AND v.status IN ${LIVE_VIAL_STATUSES_SQL})
           RETURNING r.id)
        SELECT id FROM closed`,
       [reviewIds, at],

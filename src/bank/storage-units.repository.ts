@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { MAX_GRID, StorageKind } from './domain/storage-hierarchy';
+import { LIVE_VIAL_STATUSES_SQL } from './domain/vial-state-machine';
 
 export interface StorageUnitRow {
   id: string;
@@ -138,7 +139,7 @@ export class StorageUnitsRepository {
     return manager.query<OccupiedPositionRow[]>(
       `SELECT v.pos_row AS row, v.pos_col AS col, v.id AS "vialId", v.label, v.status, v.batch_id AS "batchId"
          FROM vials v
-        WHERE v.box_id = $1 AND v.status IN ('STORED', 'RESERVED')
+        WHERE v.box_id = $1 AND v.status IN ${LIVE_VIAL_STATUSES_SQL}
         ORDER BY v.pos_row, v.pos_col`,
       [boxId],
     );
@@ -172,7 +173,7 @@ export class StorageUnitsRepository {
             WHERE r <= b.rows AND c <= b.cols
               AND NOT EXISTS (
                     SELECT 1 FROM vials v
-                     WHERE v.box_id = b.id AND v.pos_row = r AND v.pos_col = c AND v.status IN ('STORED', 'RESERVED'))
+                     WHERE v.box_id = b.id AND v.pos_row = r AND v.pos_col = c AND v.status IN ${LIVE_VIAL_STATUSES_SQL})
             ORDER BY r, c
             LIMIT $2
          ) p

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { VialStatus } from './domain/vial-state-machine';
+import { VialStatus, LIVE_VIAL_STATUSES_SQL } from './domain/vial-state-machine';
 
 export interface Position {
   boxId: string;
@@ -141,7 +141,7 @@ export interface ThawRecord {
   at: Date;
 }
 
-const LIVE = `('STORED', 'RESERVED')`;
+const LIVE = LIVE_VIAL_STATUSES_SQL;
 
 const VIAL_COLUMNS = `v.id, v.label, v.batch_id AS "batchId", b.din, b.biohazard AS "batchBiohazard", v.ordinal, v.donor_id AS "donorId", d.code AS "donorCode",
   v.clinic_id AS "clinicId", v.cryopreservation_id AS "cryopreservationId", v.cells, v.status, v.box_id AS "boxId",

@@ -19,6 +19,9 @@ export enum VialAction {
 /** Vials in the tank: they hold a position (the database's vials_one_live_per_position index says the same). */
 export const LIVE_VIAL_STATUSES: readonly VialStatus[] = [VialStatus.STORED, VialStatus.RESERVED];
 
+/** {@link LIVE_VIAL_STATUSES} as an SQL list, for `status IN ${LIVE_VIAL_STATUSES_SQL}`. */
+export const LIVE_VIAL_STATUSES_SQL = `(${LIVE_VIAL_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+
 interface VialTransition {
   action: VialAction;
   from: readonly VialStatus[];

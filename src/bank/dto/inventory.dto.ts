@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
 import { PageQuery } from '../../common/pagination/pagination';
+import { LIVE_VIAL_STATUSES } from '../domain/vial-state-machine';
 
 export class InventoryQuery extends PageQuery {
   @ApiPropertyOptional({
@@ -30,7 +31,7 @@ export class InventoryVialDto {
   @ApiProperty({ example: 'X999926000042' })
   din!: string;
 
-  @ApiProperty({ enum: ['STORED', 'RESERVED'], example: 'STORED' })
+  @ApiProperty({ enum: LIVE_VIAL_STATUSES, example: 'STORED' })
   status!: string;
 
   @ApiProperty({ example: 5_000_000 })

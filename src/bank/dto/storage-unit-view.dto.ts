@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { StorageKind } from '../domain/storage-hierarchy';
 import { FreePositionRow, OccupiedPositionRow, StorageUnitRow } from '../storage-units.repository';
+import { LIVE_VIAL_STATUSES } from '../domain/vial-state-machine';
 
 export class StorageUnitSummaryDto {
   @ApiProperty({ format: 'uuid', example: '5f0c2a8e-1b3d-4c6e-9f7a-2b4d6e8f0a1c' })
@@ -59,7 +60,7 @@ export class OccupiedPositionDto {
   @ApiProperty({ example: 'X999926000042-V003' })
   label!: string;
 
-  @ApiProperty({ enum: ['STORED', 'RESERVED'], example: 'STORED' })
+  @ApiProperty({ enum: LIVE_VIAL_STATUSES, example: 'STORED' })
   status!: string;
 
   @ApiProperty({ format: 'uuid', example: '0c6f2a4e-8b1d-4e7a-a3c5-9f1e2d3c4b5a' })

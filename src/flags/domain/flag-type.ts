@@ -27,8 +27,6 @@ export enum FlagStatus {
   RESOLVED = 'RESOLVED',
 }
 
-export const OPEN_FLAG_STATUSES: readonly FlagStatus[] = [FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED];
-
 export enum FlagResolution {
   /** The condition that raised it ended; the flag comes back only if the condition does. */
   CONDITION_ENDED = 'CONDITION_ENDED',
