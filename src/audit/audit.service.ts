@@ -172,20 +172,20 @@ export class AuditService {
 
   /**
    * Recomputes every leaf of the signed tree from its entry's canonical text, every stored node from the
-   * leaves, and the root of every stored head (and of the auditor's, if given) from the nodes; checks each
-   * head's signature. Streams the leaves a batch at a time, keeping only the tree's right edge: constant
+   * leaves, and the root of every stored head (and of the auditor's, if given); checks each head's
+   * signature. `firstBadLeafIndex` names the first leaf that fails (or is missing), else the first leaf
+   * under the first node that fails. Streams the leaves a batch at a time, keeping only the tree's right edge: constant
    * memory however long the ledger.
    */
   async verify(kept?: KeptHead): Promise<AuditVerification> {
     const latest = await this.entries.findLatestHead();
     const size = latest?.treeSize ?? 0;
+    // Grown from the stored leaf hashes, so a bad leaf shows as itself and a bad node as the one node.
     const range = new CompactRange();
-    let firstBad: number | null = null;
+    let firstBadLeaf: number | null = null;
+    let firstBadNode: number | null = null;
     let headsOk = true;
     let keptOk: boolean | undefined;
-    const bad = (leafIndex: number): void => {
-      if (firstBad === null || leafIndex < firstBad) firstBad = leafIndex;
-    };
     const checkHead = (head: StoredHead, root: Buffer): void => {
       const view = toHeadView(head);
       if (
@@ -213,28 +213,32 @@ export class AuditService {
       let expected = start;
       for (const leaf of leaves) {
         if (leaf.leafIndex !== expected) break;
-        const hash = leafHash(leaf.canonical ?? '');
-        if (leaf.canonical === null || !hash.equals(leaf.hash)) bad(leaf.leafIndex);
-        range.append(hash, (node, nodeHashValue) => computed.push({ node, hash: nodeHashValue }));
+        if (leaf.canonical === null || !leafHash(leaf.canonical).equals(leaf.hash)) {
+          firstBadLeaf ??= leaf.leafIndex;
+        }
+        range.append(leaf.hash, (node, hash) => computed.push({ node, hash }));
         expected += 1;
         const head = headAt.get(range.size);
         if (head) checkHead(head, range.root());
-        if (kept && keptOk && kept.treeSize === range.size)
-          keptOk = range.root().toString('hex') === kept.rootHash;
+        if (keptOk && kept?.treeSize === range.size) keptOk = range.root().toString('hex') === kept.rootHash;
       }
       // A leaf missing from the sequence: nothing after it can be placed.
-      if (expected < end) bad(expected);
+      if (expected < end) {
+        firstBadLeaf ??= expected;
+        break;
+      }
       const stored = await this.entries.findNodeHashes(computed.map((item) => item.node));
       for (const { node, hash } of computed) {
-        if (!stored.get(nodeKey(node))?.equals(hash)) bad(node.idx * 2 ** node.level);
+        if (!stored.get(nodeKey(node))?.equals(hash)) firstBadNode ??= node.idx * 2 ** node.level;
       }
     }
     // A kept head the walk never reached (a broken sequence) is not shown to hold.
-    if (kept && keptOk && kept.treeSize > range.size) keptOk = false;
+    if (keptOk && kept && kept.treeSize > range.size) keptOk = false;
+    const firstBadLeafIndex = firstBadLeaf ?? firstBadNode;
     const result: AuditVerification = {
-      ok: firstBad === null && headsOk && keptOk !== false,
+      ok: firstBadLeafIndex === null && headsOk && keptOk !== false,
       checked: range.size,
-      firstBadLeafIndex: firstBad,
+      firstBadLeafIndex,
     };
     return kept ? { ...result, headOk: keptOk } : result;
   }
