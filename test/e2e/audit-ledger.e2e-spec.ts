@@ -321,7 +321,19 @@ describe('audit ledger (own database)', () => {
     await expect(
       asAppRole(`INSERT INTO audit_entries (canonical) VALUES ('{"at":0,"action":"probe"}') RETURNING seq`),
     ).resolves.toHaveLength(1);
-    // Even the owner cannot change the tree's tables in place.
+    // Even the owner cannot change the entries or the tree's tables in place (triggers).
+    await expect(t.sql.query("UPDATE audit_entries SET canonical = canonical || ' '")).rejects.toThrow(
+      'audit_entries is append-only: UPDATE refused',
+    );
+    await expect(t.sql.query('DELETE FROM audit_entries')).rejects.toThrow(
+      'audit_entries is append-only: DELETE refused',
+    );
+    await expect(t.sql.query('TRUNCATE audit_entries CASCADE')).rejects.toThrow(
+      'append-only: TRUNCATE refused',
+    );
+    await expect(t.sql.query('DELETE FROM audit_leaves')).rejects.toThrow(
+      'audit_leaves is append-only: DELETE refused',
+    );
     await expect(t.sql.query('UPDATE audit_tree_nodes SET hash = hash')).rejects.toThrow(
       'audit_tree_nodes is append-only: UPDATE refused',
     );
