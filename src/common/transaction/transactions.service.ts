@@ -108,8 +108,11 @@ export class Transactions {
         reason: entry.reason ?? null,
       }),
     );
-    // One statement for all of them; the table's trigger gives each its seq in this order.
-    await tx.manager.query('INSERT INTO audit_entries (canonical) SELECT unnest($1::text[])', [canonicals]);
+    // audit_append() is a plain insert now (migrations/1764000420000-audit-ledger.ts): no lock, nothing
+    // shared with other writers; the sequencer integrates the entry after this transaction commits.
+    for (const canonical of canonicals) {
+      await tx.manager.query('SELECT seq FROM audit_append($1)', [canonical]);
+    }
   }
 }
 
