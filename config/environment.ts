@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 
 /**
  * Every setting the service reads from its environment, parsed and checked once at start. A bad or missing
@@ -28,7 +28,10 @@ export interface Environment {
   redisClusterNodes: { host: string; port: number }[] | null;
   jwtSecret: string;
   jwtTtlSeconds: number;
-  auditHmacKey: string;
+  /** AUDIT_SIGNING_KEY: the Ed25519 private key (PKCS#8 PEM) that signs the ledger's tree heads. */
+  auditSigningKey: string;
+  /** The audit sequencer (src/audit/ledger): how often it looks for new entries, and how many a batch takes. */
+  auditSequencer: { intervalMs: number; batchSize: number };
   bootstrapAdminEmail: string | null;
   bootstrapAdminPassword: string | null;
   queuePrefix: string;
@@ -259,7 +262,11 @@ export function loadEnvironment(source: Source = process.env): Environment {
     redisClusterNodes,
     jwtSecret: secret('JWT_SECRET'),
     jwtTtlSeconds: jwtTtlSeconds ?? 0,
-    auditHmacKey: secret('AUDIT_HMAC_KEY'),
+    auditSigningKey: signingKey(source, problems, warnings, production),
+    auditSequencer: {
+      intervalMs: integer('AUDIT_SEQUENCER_INTERVAL_MS', 200, 10, 60_000),
+      batchSize: integer('AUDIT_SEQUENCER_BATCH', 5000, 1, 100_000),
+    },
     bootstrapAdminEmail: email,
     bootstrapAdminPassword: password,
     queuePrefix,
@@ -311,6 +318,35 @@ export function loadEnvironment(source: Source = process.env): Environment {
   }
   for (const warning of warnings) process.emitWarning(warning, { code: 'CPC_CONFIG' });
   return environment;
+}
+
+/**
+ * AUDIT_SIGNING_KEY: an Ed25519 private key as PKCS#8 PEM (`openssl genpkey -algorithm ed25519`); the line
+ * breaks may be written as `\n` in one line. Required in production. Elsewhere a missing key is replaced by
+ * one made for this process, loudly: heads it signs cannot be checked once the process is gone.
+ */
+function signingKey(source: Source, problems: string[], warnings: string[], production: boolean): string {
+  const raw = source.AUDIT_SIGNING_KEY;
+  if (raw) {
+    const pem = raw.replace(/\\n/g, '\n');
+    try {
+      const key = createPrivateKey(pem);
+      if (key.asymmetricKeyType === 'ed25519') return pem;
+    } catch {
+      // Reported below, without echoing the key.
+    }
+    problems.push('AUDIT_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM');
+    return '';
+  }
+  if (production) {
+    problems.push('AUDIT_SIGNING_KEY is required when NODE_ENV=production');
+    return '';
+  }
+  warnings.push(
+    'AUDIT_SIGNING_KEY is not set: signing audit tree heads with a key made for this process only. ' +
+      'Heads it signs cannot be verified after it exits. Never run like this with real records.',
+  );
+  return generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 }
 
 /** METRICS_TOKEN: 16+ characters when set; unset in production is allowed but warned about. */

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -135,7 +135,9 @@ export class AppProcess {
       REDIS_URL: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
       QUEUE_PREFIX: this.settings.queuePrefix,
       JWT_SECRET: randomBytes(32).toString('hex'),
-      AUDIT_HMAC_KEY: randomBytes(32).toString('hex'),
+      AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519')
+        .privateKey.export({ type: 'pkcs8', format: 'pem' })
+        .toString(),
       WEBHOOK_SECRET_KEY: randomBytes(32).toString('hex'),
       LOG_LEVEL: 'warn',
       MIGRATE_ON_START: 'false',

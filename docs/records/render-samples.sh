@@ -41,7 +41,6 @@ if [ -z "${BASE:-}" ]; then
   (cd "$ROOT" && exec env PORT="$PORT" DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" \
     REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}" QUEUE_PREFIX="samples$$" APP_ROLE=api \
     JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
-    AUDIT_HMAC_KEY="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
     BOOTSTRAP_ADMIN_EMAIL="$ADMIN_EMAIL" BOOTSTRAP_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
     FACILITY_NAME="${FACILITY_NAME:-Cell Processing Center (sample)}" LOG_LEVEL=warn \
     node dist/src/main.js >"$WORK/app.log" 2>&1) &

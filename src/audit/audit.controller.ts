@@ -1,18 +1,36 @@
-import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator';
 import { Page } from '../common/pagination/pagination';
 import { ErrorCode } from '../common/errors/error-code';
 import { ErrorResponseDto } from '../common/http/error-response.dto';
-import { AuditEntryView, AuditHead, AuditService, AuditVerification } from './audit.service';
+import { ApiErrors } from '../common/http/api-errors.decorator';
+import {
+  AuditEntryDetail,
+  AuditEntryView,
+  AuditService,
+  AuditVerification,
+  ConsistencyProof,
+  InclusionProof,
+} from './audit.service';
+import { SignedTreeHead } from './ledger/head-signer';
 import { AuditListQueryDto, AuditRangeQueryDto } from './dto/audit-query.dto';
 import {
+  AuditEntryDetailDto,
   AuditEntryDto,
   AuditEntryPageDto,
   AuditHeadDto,
+  AuditPublicKeyDto,
   AuditVerificationDto,
+  ConsistencyProofDto,
+  InclusionProofDto,
 } from './dto/audit-responses.dto';
-import { AuditVerifyQueryDto } from './dto/audit-verify-query.dto';
+import {
+  AuditSeqParamDto,
+  AuditVerifyQueryDto,
+  ConsistencyProofQueryDto,
+  InclusionProofQueryDto,
+} from './dto/audit-verify-query.dto';
 
 const HASH = '3b9f0c6e5d1a4f7b8c2e9d0a1b3c5e7f9a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d';
 
@@ -27,8 +45,8 @@ const ENTRY_EXAMPLE: AuditEntryDto = {
   before: { currentPassage: 1 },
   after: { currentPassage: 2 },
   reason: null,
-  hash: HASH,
-  prevHash: 'e1d2c3b4a5968778695a4b3c2d1e0f1a2b3c4d5e6f708192a3b4c5d6e7f80912',
+  leafIndex: 1041,
+  leafHash: HASH,
 };
 
 function validationExample(field: string, error: string): { example: ErrorResponseDto } {
@@ -70,57 +88,90 @@ export class AuditController {
     return this.audit.list(query);
   }
 
+  @Get('entries/:seq')
+  @Roles('admin', 'qa')
+  @ApiOperation({ summary: 'One entry with its canonical text, leaf index and leaf hash' })
+  @ApiOkResponse({ type: AuditEntryDetailDto })
+  @ApiErrors(ErrorCode.VALIDATION_FAILED, [ErrorCode.NOT_FOUND, 'No entry with this seq'])
+  entry(@Param() params: AuditSeqParamDto): Promise<AuditEntryDetail> {
+    return this.audit.entry(params.seq);
+  }
+
   @Get('head')
   @Roles('admin', 'qa')
   @ApiOperation({
-    summary: "The chain's newest entry, signed",
+    summary: "The ledger's newest signed tree head",
     description:
-      'Keep it: handed back to `GET /audit/verify` later, it shows whether the newest entries were removed or the tail ' +
-      'rewritten since. `signature` is HMAC-SHA256 with AUDIT_HMAC_KEY (a key the database never holds) over ' +
-      '`${seq}:${hash}`, hex. An empty trail answers seq 0 and 64 zeros, signed.',
+      'Keep it: handed back to `GET /audit/verify`, or checked against a consistency proof, it shows whether any ' +
+      'part of the ledger it covers was rewritten or removed since. `signature` is Ed25519 (base64) over the UTF-8 ' +
+      'text `cpc-audit-v1\\n{treeSize}\\n{rootHash}\\n{at}`, checked with `GET /audit/public-key`.',
   })
-  @ApiOkResponse({
-    description: 'The signed head',
-    type: AuditHeadDto,
-    example: {
-      seq: 1042,
-      hash: HASH,
-      at: '2026-11-24T09:30:00.123Z',
-      signature: '4c81d0aa96e2f1b3c5d7e9f0a2b4c6d8e1f3a5b7c9d0e2f4a6b8c0d1e3f5a7b9',
-    },
-  })
-  head(): Promise<AuditHead> {
+  @ApiOkResponse({ description: 'The signed head', type: AuditHeadDto })
+  head(): Promise<SignedTreeHead> {
     return this.audit.head();
+  }
+
+  @Get('public-key')
+  @Roles('admin', 'qa')
+  @ApiOperation({
+    summary: 'The public key that checks tree heads',
+    description: 'SPKI PEM; `keyId` is the SHA-256 of its DER, hex. No secret is needed to verify a head.',
+  })
+  @ApiOkResponse({ type: AuditPublicKeyDto })
+  publicKey(): { keyId: string; publicKeyPem: string } {
+    return this.audit.publicKey();
+  }
+
+  @Get('proof/inclusion')
+  @Roles('admin', 'qa')
+  @ApiOperation({
+    summary: 'Inclusion proof of one leaf (RFC 9162 2.1.3)',
+    description:
+      'The audit path of `leafIndex` in the tree of `treeSize` leaves; `treeSize` at most the signed head.',
+  })
+  @ApiOkResponse({ type: InclusionProofDto })
+  @ApiErrors([ErrorCode.VALIDATION_FAILED, 'treeSize past the signed head, or leafIndex outside the tree'])
+  inclusion(@Query() query: InclusionProofQueryDto): Promise<InclusionProof> {
+    return this.audit.inclusionProof(query.leafIndex, query.treeSize);
+  }
+
+  @Get('proof/consistency')
+  @Roles('admin', 'qa')
+  @ApiOperation({
+    summary: 'Consistency proof between two tree sizes (RFC 9162 2.1.4)',
+    description:
+      'Proves the tree of `to` leaves extends the tree of `from`; 1 <= from <= to <= the signed head.',
+  })
+  @ApiOkResponse({ type: ConsistencyProofDto })
+  @ApiErrors([ErrorCode.VALIDATION_FAILED, 'from or to outside 1..the signed head, or from after to'])
+  consistency(@Query() query: ConsistencyProofQueryDto): Promise<ConsistencyProof> {
+    return this.audit.consistencyProof(query.from, query.to);
   }
 
   @Get('verify')
   @Roles('admin')
   @ApiOperation({
-    summary: 'Walk and check the whole hash chain',
+    summary: 'Recompute and check the whole ledger',
     description:
-      'Checks that seq is gapless from 1, that each entry names the hash of the one before, and that each hash is ' +
-      'sha256(prevHash || canonical text). With an anchor (all of `anchorSeq`, `anchorHash`, `anchorSignature`, ' +
-      'from an earlier `GET /audit/head`) it also checks the signature is ours and the chain still holds that entry ' +
-      'unchanged; `ok` is false when the anchor fails. Streams the chain in batches: constant memory.',
+      "Recomputes every leaf from its entry's canonical text, every stored node from the leaves, and every stored " +
+      "head's root, and checks each head's signature. With a kept head (all of `treeSize`, `rootHash`, `at`, " +
+      "`signature`, from an earlier `GET /audit/head`) it also checks that the head is ours and that today's tree " +
+      'extends it (`headOk`). Streams the leaves: constant memory.',
   })
   @ApiOkResponse({
-    description: 'The outcome (200 whether or not the chain holds)',
+    description: 'The outcome (200 whether or not the ledger holds)',
     type: AuditVerificationDto,
-    example: { ok: true, checked: 1042, firstBadSeq: null, anchorOk: true },
+    example: { ok: true, checked: 1042, firstBadLeafIndex: null, headOk: true },
   })
-  @ApiBadRequestResponse({
-    description: 'Part of an anchor, or a malformed one (VALIDATION_FAILED)',
-    type: ErrorResponseDto,
-    ...validationExample('anchorHash', 'anchorHash is required with anchorSeq and anchorSignature'),
-  })
+  @ApiErrors([ErrorCode.VALIDATION_FAILED, 'Part of a kept head, or a malformed one'])
   verify(@Query() query: AuditVerifyQueryDto): Promise<AuditVerification> {
-    const { anchorSeq, anchorHash, anchorSignature } = query;
-    // The DTO has made sure the three come together or not at all.
-    const anchor =
-      anchorSeq !== undefined && anchorHash !== undefined && anchorSignature !== undefined
-        ? { seq: anchorSeq, hash: anchorHash, signature: anchorSignature }
+    const { treeSize, rootHash, at, signature } = query;
+    // The DTO has made sure the four come together or not at all.
+    const kept =
+      treeSize !== undefined && rootHash !== undefined && at !== undefined && signature !== undefined
+        ? { treeSize, rootHash, at, signature }
         : undefined;
-    return this.audit.verify(anchor);
+    return this.audit.verify(kept);
   }
 
   @Get('export')

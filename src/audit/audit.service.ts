@@ -1,15 +1,26 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
-import { appConfig, AppConfig } from '../../config/app.config';
 import { decodeCursor, Page, toPage } from '../common/pagination/pagination';
+import { notFound } from '../common/errors/domain-error';
 import { parseZonedTimestamp } from '../common/validation/past-event.validator';
 import { validationFailed } from '../common/validation/validation';
-import { AuditEntryFilter, AuditRepository, StoredAuditEntry } from './audit.repository';
-import { AuditRecord, GENESIS_HASH } from './canonical';
-import { isOurAnchor, signAnchor } from './domain/anchor';
-import { ChainCheck, ChainVerifier } from './domain/chain-verifier';
+import { AuditEntryFilter, AuditRepository, StoredAuditEntry, StoredHead } from './audit.repository';
+import { AuditRecord } from './canonical';
+import { HeadSigner, SignedTreeHead } from './ledger/head-signer';
+import {
+  CompactRange,
+  consistencySpans,
+  EMPTY_ROOT,
+  foldSpan,
+  inclusionSpans,
+  leafHash,
+  NodeRef,
+  nodeKey,
+  perfectSubtrees,
+  Span,
+} from './ledger/merkle';
 
-/** One entry as the API shows it; `at` in ISO 8601 UTC. */
+/** One entry as the API shows it; `at` in ISO 8601 UTC; `leafIndex` and `leafHash` null until integrated. */
 export interface AuditEntryView {
   seq: number;
   at: string;
@@ -21,8 +32,13 @@ export interface AuditEntryView {
   before: unknown;
   after: unknown;
   reason: string | null;
-  hash: string;
-  prevHash: string;
+  leafIndex: number | null;
+  leafHash: string | null;
+}
+
+/** One entry with the very text its leaf hash covers. */
+export interface AuditEntryDetail extends AuditEntryView {
+  canonical: string;
 }
 
 export interface AuditRange {
@@ -40,38 +56,48 @@ export interface AuditListQuery extends AuditRange {
   cursor?: string;
 }
 
-export interface AuditHead {
-  seq: number;
-  hash: string;
-  at: string | null;
+export interface InclusionProof {
+  leafIndex: number;
+  treeSize: number;
+  leafHash: string;
+  auditPath: string[];
+}
+
+export interface ConsistencyProof {
+  from: number;
+  to: number;
+  proof: string[];
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  checked: number;
+  firstBadLeafIndex: number | null;
+  headOk?: boolean;
+}
+
+/** A head an auditor kept and hands back to `verify`. */
+export interface KeptHead {
+  treeSize: number;
+  rootHash: string;
+  at: string;
   signature: string;
 }
 
-/** An earlier head, as an auditor kept it. */
-export interface AuditAnchor {
-  seq: number;
-  hash: string;
-  signature: string;
-}
-
-export interface AuditVerification extends ChainCheck {
-  anchorOk?: boolean;
-}
-
-// 10,000 links of a few hundred bytes each: a few MB per batch, few enough round trips for >= 100,000/s.
-const VERIFY_BATCH = 10_000;
+// A power of two, so the nodes a batch completes lie in it; a few MB of canonical text per read.
+const VERIFY_BATCH = 8192;
 // Smaller for the export: each batch becomes one chunk of the response, waiting on a slow client.
 const EXPORT_BATCH = 1_000;
 
 /**
- * Reading and checking the audit trail. Entries are written only by the transaction helper
- * (common/transaction), in the same transaction as the change they record; nothing here writes.
+ * Reading, proving and checking the audit ledger. Entries are written only by the transaction helper
+ * (common/transaction) and integrated by the sequencer (ledger/sequencer.service.ts); nothing here writes.
  */
 @Injectable()
 export class AuditService {
   constructor(
     private readonly entries: AuditRepository,
-    @Inject(appConfig.KEY) private readonly env: AppConfig,
+    private readonly signer: HeadSigner,
   ) {}
 
   /** Entries oldest first, filtered, one keyset page at a time. */
@@ -86,53 +112,147 @@ export class AuditService {
     return toPage(rows, query.limit, (row) => [row.seq], toEntryView);
   }
 
-  /** The newest entry, signed; on an empty trail the genesis (seq 0, 64 zeros), signed all the same. */
-  async head(): Promise<AuditHead> {
-    const head = await this.entries.findHead();
-    const seq = head?.seq ?? 0;
-    const hash = head?.hash ?? GENESIS_HASH;
+  async entry(seq: number): Promise<AuditEntryDetail> {
+    const row = await this.entries.findEntry(seq);
+    if (!row) throw notFound('audit entry', String(seq));
+    return { ...toEntryView(row), canonical: row.canonical };
+  }
+
+  /**
+   * The newest signed head. Before the sequencer has signed any (a fresh database, the first instants of a
+   * start), the tree as it stands, signed now: the same key, the same statement.
+   */
+  async head(): Promise<SignedTreeHead> {
+    const stored = await this.entries.findLatestHead();
+    if (stored) return toHeadView(stored);
+    const state = await this.entries.findTreeState();
+    const rootHash = state.rootHash.toString('hex');
+    const at = new Date().toISOString();
     return {
-      seq,
-      hash,
-      at: head ? toEntryView(head).at : null,
-      signature: signAnchor(this.env.auditHmacKey, seq, hash),
+      treeSize: state.treeSize,
+      rootHash,
+      at,
+      signature: this.signer.sign(state.treeSize, rootHash, at),
+      keyId: this.signer.keyId,
     };
   }
 
-  /**
-   * Walks the whole chain, batch by batch, up to the head as it was when the walk began, holding one batch
-   * at a time. With an anchor, also checks that it is ours and that its entry is still there, unchanged: the
-   * only way to find the newest entries removed, or the tail rewritten with fresh hashes.
-   */
-  async verify(anchor?: AuditAnchor): Promise<AuditVerification> {
-    const head = await this.entries.findHead();
-    const walk: AuditEntryFilter = { upToSeq: head?.seq ?? 0 };
-    const verifier = new ChainVerifier();
-    // The next batch is fetched while this one is hashed, so the database and the hashing overlap.
-    let next = this.entries.findEntriesAfter(walk, 0, VERIFY_BATCH);
-    for (;;) {
-      const links = await next;
-      const full = links.length === VERIFY_BATCH;
-      if (full) next = this.entries.findEntriesAfter(walk, links[links.length - 1].seq, VERIFY_BATCH);
-      verifier.checkAll(links);
-      if (!full) break;
-    }
-    const chain = verifier.result();
-    if (!anchor) return chain;
-    const anchorOk = await this.anchorHolds(anchor);
-    return { ...chain, ok: chain.ok && anchorOk, anchorOk };
+  publicKey(): { keyId: string; publicKeyPem: string } {
+    return { keyId: this.signer.keyId, publicKeyPem: this.signer.publicKeyPem() };
+  }
+
+  /** RFC 9162 2.1.3: the audit path of one leaf in the tree of `treeSize` leaves, from stored nodes only. */
+  async inclusionProof(leafIndex: number, treeSize: number): Promise<InclusionProof> {
+    const signedSize = await this.signedSize();
+    const problems: { field: string; errors: string[] }[] = [];
+    if (treeSize < 1 || treeSize > signedSize)
+      problems.push({
+        field: 'treeSize',
+        errors: [`treeSize must be from 1 to ${signedSize} (the signed head)`],
+      });
+    else if (leafIndex >= treeSize)
+      problems.push({ field: 'leafIndex', errors: [`leafIndex must be below treeSize (${treeSize})`] });
+    if (problems.length > 0) throw validationFailed(problems);
+    const leaf: Span = { start: leafIndex, end: leafIndex + 1 };
+    const spans = inclusionSpans(leafIndex, 0, treeSize);
+    const [leafHashValue, ...path] = await this.spanHashes([leaf, ...spans]);
+    return { leafIndex, treeSize, leafHash: leafHashValue, auditPath: path };
+  }
+
+  /** RFC 9162 2.1.4: proves the tree of `to` leaves extends the tree of `from` leaves. */
+  async consistencyProof(from: number, to: number): Promise<ConsistencyProof> {
+    const signedSize = await this.signedSize();
+    const problems: { field: string; errors: string[] }[] = [];
+    if (to > signedSize)
+      problems.push({ field: 'to', errors: [`to must be at most ${signedSize} (the signed head)`] });
+    if (from < 1 || from > to) problems.push({ field: 'from', errors: ['from must be from 1 to `to`'] });
+    if (problems.length > 0) throw validationFailed(problems);
+    return { from, to, proof: await this.spanHashes(consistencySpans(from, to)) };
   }
 
   /**
-   * The trail as NDJSON, one entry view a line, oldest first, up to the head at the time of the request.
-   * The stream reads the next batch only when the consumer has taken the last one (backpressure), holds no
-   * connection between batches, and stops reading when it is destroyed (the client went away).
+   * Recomputes every leaf of the signed tree from its entry's canonical text, every stored node from the
+   * leaves, and the root of every stored head (and of the auditor's, if given); checks each head's
+   * signature. `firstBadLeafIndex` names the first leaf that fails (or is missing), else the first leaf
+   * under the first node that fails. Streams the leaves a batch at a time, keeping only the tree's right edge: constant
+   * memory however long the ledger.
+   */
+  async verify(kept?: KeptHead): Promise<AuditVerification> {
+    const latest = await this.entries.findLatestHead();
+    const size = latest?.treeSize ?? 0;
+    // Grown from the stored leaf hashes, so a bad leaf shows as itself and a bad node as the one node.
+    const range = new CompactRange();
+    let firstBadLeaf: number | null = null;
+    let firstBadNode: number | null = null;
+    let headsOk = true;
+    let keptOk: boolean | undefined;
+    const checkHead = (head: StoredHead, root: Buffer): void => {
+      const view = toHeadView(head);
+      if (
+        head.keyId !== this.signer.keyId ||
+        !this.signer.isOurs(view.treeSize, view.rootHash, view.at, view.signature) ||
+        !head.rootHash.equals(root)
+      )
+        headsOk = false;
+    };
+    if (kept) {
+      keptOk =
+        kept.treeSize <= size && this.signer.isOurs(kept.treeSize, kept.rootHash, kept.at, kept.signature);
+      if (keptOk && kept.treeSize === 0) keptOk = kept.rootHash === EMPTY_ROOT.toString('hex');
+    }
+    for (const head of await this.entries.findHeads(0, 0)) checkHead(head, EMPTY_ROOT);
+
+    for (let start = 0; start < size; start += VERIFY_BATCH) {
+      const end = Math.min(start + VERIFY_BATCH, size);
+      const [leaves, heads] = await Promise.all([
+        this.entries.findLeaves(start, end),
+        this.entries.findHeads(start + 1, end),
+      ]);
+      const headAt = new Map(heads.map((head) => [head.treeSize, head]));
+      const computed: { node: NodeRef; hash: Buffer }[] = [];
+      let expected = start;
+      for (const leaf of leaves) {
+        if (leaf.leafIndex !== expected) break;
+        if (leaf.canonical === null || !leafHash(leaf.canonical).equals(leaf.hash)) {
+          firstBadLeaf ??= leaf.leafIndex;
+        }
+        range.append(leaf.hash, (node, hash) => computed.push({ node, hash }));
+        expected += 1;
+        const head = headAt.get(range.size);
+        if (head) checkHead(head, range.root());
+        if (keptOk && kept?.treeSize === range.size) keptOk = range.root().toString('hex') === kept.rootHash;
+      }
+      // A leaf missing from the sequence: nothing after it can be placed.
+      if (expected < end) {
+        firstBadLeaf ??= expected;
+        break;
+      }
+      const stored = await this.entries.findNodeHashes(computed.map((item) => item.node));
+      for (const { node, hash } of computed) {
+        if (!stored.get(nodeKey(node))?.equals(hash)) firstBadNode ??= node.idx * 2 ** node.level;
+      }
+    }
+    // A kept head the walk never reached (a broken sequence) is not shown to hold.
+    if (keptOk && kept && kept.treeSize > range.size) keptOk = false;
+    const firstBadLeafIndex = firstBadLeaf ?? firstBadNode;
+    const result: AuditVerification = {
+      ok: firstBadLeafIndex === null && headsOk && keptOk !== false,
+      checked: range.size,
+      firstBadLeafIndex,
+    };
+    return kept ? { ...result, headOk: keptOk } : result;
+  }
+
+  /**
+   * The trail as NDJSON, one entry view a line, oldest first, up to the newest entry at the time of the
+   * request. The stream reads the next batch only when the consumer has taken the last one (backpressure),
+   * holds no connection between batches, and stops reading when it is destroyed (the client went away).
    */
   async exportNdjson(range: AuditRange): Promise<Readable> {
     const filter = parseRange(range);
     // Read now rather than in the stream, so an unreachable database is a 503 before any byte is sent.
-    const head = await this.entries.findHead();
-    return Readable.from(this.ndjsonChunks({ ...filter, upToSeq: head?.seq ?? 0 }), { objectMode: false });
+    const upToSeq = await this.entries.findLastSeq();
+    return Readable.from(this.ndjsonChunks({ ...filter, upToSeq }), { objectMode: false });
   }
 
   private async *ndjsonChunks(filter: AuditEntryFilter): AsyncGenerator<string> {
@@ -145,11 +265,32 @@ export class AuditService {
     }
   }
 
-  private async anchorHolds(anchor: AuditAnchor): Promise<boolean> {
-    if (!isOurAnchor(this.env.auditHmacKey, anchor.seq, anchor.hash, anchor.signature)) return false;
-    if (anchor.seq === 0) return anchor.hash === GENESIS_HASH;
-    return (await this.entries.findHashAt(anchor.seq)) === anchor.hash;
+  private async signedSize(): Promise<number> {
+    return (await this.entries.findLatestHead())?.treeSize ?? 0;
   }
+
+  /** The hashes of these spans, hex, from one read of the stored nodes they fold. */
+  private async spanHashes(spans: Span[]): Promise<string[]> {
+    const nodes = spans.flatMap((span) => perfectSubtrees(span.start, span.end));
+    const stored = await this.entries.findNodeHashes(nodes);
+    const hashOf = (node: NodeRef): Buffer => {
+      const hash = stored.get(nodeKey(node));
+      // The tree is append-only and complete up to the signed head: a missing node is a damaged ledger.
+      if (!hash) throw new Error(`audit ledger node ${nodeKey(node)} is missing`);
+      return hash;
+    };
+    return spans.map((span) => foldSpan(span, hashOf).toString('hex'));
+  }
+}
+
+function toHeadView(head: StoredHead): SignedTreeHead {
+  return {
+    treeSize: head.treeSize,
+    rootHash: head.rootHash.toString('hex'),
+    at: head.at.toISOString(),
+    signature: head.signature,
+    keyId: head.keyId,
+  };
 }
 
 /** The view is read from the canonical text, the very bytes that were hashed, not from derived columns. */
@@ -166,8 +307,8 @@ function toEntryView(row: StoredAuditEntry): AuditEntryView {
     before: record.before ?? null,
     after: record.after ?? null,
     reason: record.reason ?? null,
-    hash: row.hash,
-    prevHash: row.prevHash,
+    leafIndex: row.leafIndex,
+    leafHash: row.leafHash?.toString('hex') ?? null,
   };
 }
 

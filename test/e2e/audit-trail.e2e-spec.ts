@@ -1,6 +1,6 @@
-import { createHmac, randomUUID } from 'node:crypto';
-import { GENESIS_HASH } from '../../src/audit/canonical';
+import { randomUUID } from 'node:crypto';
 import { aUser, anAuditInput, bearer, recordAudited, TestUser } from '../support/audit-fixtures';
+import { HeadView, headSignatureHolds, rfcLeafHash } from '../support/rfc9162';
 import { startTestApp, TestApp } from '../support/test-app';
 
 interface EntryView {
@@ -14,14 +14,14 @@ interface EntryView {
   before: unknown;
   after: unknown;
   reason: string | null;
-  hash: string;
-  prevHash: string;
+  leafIndex: number | null;
+  leafHash: string | null;
 }
 
 /**
  * The trail as readers see it, on the run's shared database: other test files write entries at the same
  * time, so each test reads back only what it wrote (its own entity or actor) and never assumes the chain is
- * its alone. Nothing here tampers with the chain (see audit-tamper.e2e-spec.ts, on a database of its own).
+ * its alone. Nothing here tampers with the ledger (see audit-ledger.e2e-spec.ts, on a database of its own).
  */
 describe('audit trail: query, head, verify and export', () => {
   // A fixed clock far from "now", so time windows hold exactly the entries a test wrote.
@@ -73,32 +73,32 @@ describe('audit trail: query, head, verify and export', () => {
       });
   }
 
-  it('links 20 concurrent audited writes into one gapless linear chain that verify accepts', async () => {
+  it('integrates 20 concurrent audited writes, each as one leaf, and verify accepts the ledger', async () => {
     const entityId = randomUUID();
     await Promise.all(
       Array.from({ length: 20 }, (_, n) =>
         recordAudited(t, technician.actor, anAuditInput(entityId, { after: { n } })),
       ),
     );
-
-    const entries = await listAll({ entityId });
+    let entries = await listAll({ entityId });
+    // The sequencer integrates committed entries within about a second; until then leafIndex is null.
+    while (entries.some((entry) => entry.leafIndex === null)) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      entries = await listAll({ entityId });
+    }
     expect(entries.map((entry) => (entry.after as { n: number }).n).sort((a, b) => a - b)).toEqual([
       ...Array(20).keys(),
     ]);
     const seqs = entries.map((entry) => entry.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
-    expect(new Set(seqs).size).toBe(20);
-    // Each entry names the hash of the one just before it in the chain, whoever wrote that one.
+    expect(new Set(entries.map((entry) => entry.leafIndex)).size).toBe(20);
     for (const entry of entries) {
-      const previous = await t.sql.query<{ hash: string }>('SELECT hash FROM audit_entries WHERE seq = $1', [
-        entry.seq - 1,
-      ]);
-      expect(entry.prevHash).toBe(previous.rows[0]?.hash ?? GENESIS_HASH);
+      const { body } = await t.http.get(`/api/v1/audit/entries/${entry.seq}`).set(bearer(qa)).expect(200);
+      expect(entry.leafHash).toBe(rfcLeafHash(body.canonical as string).toString('hex'));
     }
 
     const verify = await t.http.get('/api/v1/audit/verify').set(bearer(admin)).expect(200);
-    expect(verify.body).toEqual({ ok: true, checked: expect.any(Number), firstBadSeq: null });
-    expect(verify.body.checked).toBeGreaterThanOrEqual(Math.max(...seqs));
+    expect(verify.body).toEqual({ ok: true, checked: expect.any(Number), firstBadLeafIndex: null });
   });
 
   it('shows each entry as written: who, when (ISO UTC, to the ms), what, before, after, why, and seq as a number', async () => {
@@ -113,7 +113,9 @@ describe('audit trail: query, head, verify and export', () => {
         reason: 'typed 10 for 12',
       }),
     );
-    const [entry] = await listAll({ entityId });
+    const [{ leafIndex, leafHash, ...entry }] = await listAll({ entityId });
+    expect(leafIndex === null || Number.isInteger(leafIndex)).toBe(true);
+    expect(leafHash === null || /^[0-9a-f]{64}$/.test(leafHash)).toBe(true);
     expect(entry).toEqual({
       seq: expect.any(Number),
       at: START.toISOString(),
@@ -125,8 +127,6 @@ describe('audit trail: query, head, verify and export', () => {
       before: { cells: 10 },
       after: { cells: 12 },
       reason: 'typed 10 for 12',
-      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
-      prevHash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
   });
 
@@ -206,28 +206,27 @@ describe('audit trail: query, head, verify and export', () => {
     expect(walked).toEqual(await listAll({ entityId }));
   });
 
-  it('signs the head with AUDIT_HMAC_KEY over seq and hash, and verify accepts it as an anchor', async () => {
-    await recordAudited(t, technician.actor, anAuditInput(randomUUID()));
+  it('signs the head with Ed25519 (checked with GET /audit/public-key), and verify accepts it as a kept head', async () => {
+    const { body: key } = await t.http.get('/api/v1/audit/public-key').set(bearer(qa)).expect(200);
     const { body: head } = await t.http.get('/api/v1/audit/head').set(bearer(qa)).expect(200);
     expect(head).toEqual({
-      seq: expect.any(Number),
-      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      treeSize: expect.any(Number),
+      rootHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       at: expect.stringMatching(/Z$/),
-      signature: createHmac('sha256', process.env.AUDIT_HMAC_KEY as string)
-        .update(`${head.seq}:${head.hash}`)
-        .digest('hex'),
+      signature: expect.any(String),
+      keyId: key.keyId,
     });
-    const stored = await t.sql.query<{ hash: string }>('SELECT hash FROM audit_entries WHERE seq = $1', [
-      head.seq,
-    ]);
-    expect(stored.rows[0].hash).toBe(head.hash);
+    expect(headSignatureHolds(head as HeadView, key.publicKeyPem as string)).toBe(true);
+    expect(headSignatureHolds({ ...(head as HeadView), treeSize: head.treeSize + 1 }, key.publicKeyPem)).toBe(
+      false,
+    );
 
     const verify = await t.http
       .get('/api/v1/audit/verify')
-      .query({ anchorSeq: head.seq, anchorHash: head.hash, anchorSignature: head.signature })
+      .query({ treeSize: head.treeSize, rootHash: head.rootHash, at: head.at, signature: head.signature })
       .set(bearer(admin))
       .expect(200);
-    expect(verify.body).toMatchObject({ ok: true, firstBadSeq: null, anchorOk: true });
+    expect(verify.body).toMatchObject({ ok: true, firstBadLeafIndex: null, headOk: true });
   });
 
   it('exports NDJSON (application/x-ndjson) whose lines parse and match GET /audit', async () => {
@@ -279,7 +278,16 @@ describe('audit trail: query, head, verify and export', () => {
   });
 
   describe('access', () => {
-    const routes = ['/api/v1/audit', '/api/v1/audit/head', '/api/v1/audit/verify', '/api/v1/audit/export'];
+    const routes = [
+      '/api/v1/audit',
+      '/api/v1/audit/entries/1',
+      '/api/v1/audit/head',
+      '/api/v1/audit/public-key',
+      '/api/v1/audit/proof/inclusion?leafIndex=0&treeSize=1',
+      '/api/v1/audit/proof/consistency?from=1&to=1',
+      '/api/v1/audit/verify',
+      '/api/v1/audit/export',
+    ];
 
     it.each(routes)('refuses %s without a token (401 UNAUTHENTICATED)', async (route) => {
       const response = await t.http.get(route).expect(401);
@@ -334,15 +342,20 @@ describe('audit trail: query, head, verify and export', () => {
       await expectInvalid('/api/v1/audit', query, field);
     });
 
+    const AT = '2026-11-24T09:30:00.123Z';
+    const SIG = `${'A'.repeat(86)}==`;
     it.each([
-      [{ anchorSeq: 3 }, 'anchorHash'],
-      [{ anchorHash: 'a'.repeat(64), anchorSignature: 'b'.repeat(64) }, 'anchorSeq'],
-      [{ anchorSeq: 3, anchorHash: 'a'.repeat(64) }, 'anchorSignature'],
-      [{ anchorSeq: -1, anchorHash: 'a'.repeat(64), anchorSignature: 'b'.repeat(64) }, 'anchorSeq'],
-      [{ anchorSeq: 'x', anchorHash: 'a'.repeat(64), anchorSignature: 'b'.repeat(64) }, 'anchorSeq'],
-      [{ anchorSeq: 3, anchorHash: 'xyz', anchorSignature: 'b'.repeat(64) }, 'anchorHash'],
+      [{ treeSize: 3 }, 'rootHash'],
+      [{ rootHash: 'a'.repeat(64), at: AT, signature: SIG }, 'treeSize'],
+      [{ treeSize: 3, rootHash: 'a'.repeat(64), signature: SIG }, 'at'],
+      [{ treeSize: 3, rootHash: 'a'.repeat(64), at: AT }, 'signature'],
+      [{ treeSize: -1, rootHash: 'a'.repeat(64), at: AT, signature: SIG }, 'treeSize'],
+      [{ treeSize: 'x', rootHash: 'a'.repeat(64), at: AT, signature: SIG }, 'treeSize'],
+      [{ treeSize: 3, rootHash: 'xyz', at: AT, signature: SIG }, 'rootHash'],
+      [{ treeSize: 3, rootHash: 'a'.repeat(64), at: 'soon', signature: SIG }, 'at'],
+      [{ treeSize: 3, rootHash: 'a'.repeat(64), at: AT, signature: 'b'.repeat(64) }, 'signature'],
     ])(
-      'GET /audit/verify refuses a partial or malformed anchor %j (400 VALIDATION_FAILED)',
+      'GET /audit/verify refuses a partial or malformed kept head %j (400 VALIDATION_FAILED)',
       async (query, field) => {
         await expectInvalid('/api/v1/audit/verify', query, field);
       },
@@ -362,7 +375,11 @@ describe('audit trail: query, head, verify and export', () => {
     const { body } = await t.http.get('/docs-json').expect(200);
     for (const path of [
       '/api/v1/audit',
+      '/api/v1/audit/entries/{seq}',
       '/api/v1/audit/head',
+      '/api/v1/audit/public-key',
+      '/api/v1/audit/proof/inclusion',
+      '/api/v1/audit/proof/consistency',
       '/api/v1/audit/verify',
       '/api/v1/audit/export',
     ]) {

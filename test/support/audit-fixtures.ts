@@ -58,46 +58,10 @@ export async function recordAudited(t: TestApp, actor: Actor, ...entries: AuditI
   });
 }
 
-/** A stored row of audit_entries, as a superuser sees it (for tampering and putting back). */
-export interface StoredRow {
-  seq: number;
-  canonical: string;
-  prev_hash: string;
-  hash: string;
-}
-
-export async function storedRows(t: TestApp, fromSeq: number): Promise<StoredRow[]> {
-  const result = await t.sql.query<StoredRow>(
-    'SELECT seq::int AS seq, canonical, prev_hash, hash FROM audit_entries WHERE seq >= $1 ORDER BY seq',
-    [fromSeq],
-  );
-  return result.rows;
-}
-
-/**
- * Tampering behind the application's back, as a superuser with the append-only triggers switched off, in
- * one transaction: the triggers are on again when it ends, whatever happens.
- */
-export async function tamperWithAuditTrail(
-  t: TestApp,
-  statements: { sql: string; params?: unknown[] }[],
-): Promise<void> {
-  await t.sql.query('BEGIN');
-  try {
-    await t.sql.query('ALTER TABLE audit_entries DISABLE TRIGGER USER');
-    for (const statement of statements) await t.sql.query(statement.sql, statement.params ?? []);
-    await t.sql.query('ALTER TABLE audit_entries ENABLE TRIGGER USER');
-    await t.sql.query('COMMIT');
-  } catch (error) {
-    await t.sql.query('ROLLBACK');
-    throw error;
-  }
-}
-
 /**
  * The real application on a database of its own, made for the caller and dropped by `close()`: for tests
- * that tamper with the audit trail, which must never touch the run's shared chain, and that need to know
- * every entry in it. No bootstrap admin, so its chain starts empty.
+ * that tamper with the audit ledger, which must never touch the run's shared one, and that need to know
+ * every entry in it. No bootstrap admin, so its ledger starts empty.
  */
 export async function startAppOnPrivateDatabase(options: { clock?: Date } = {}): Promise<TestApp> {
   const database = await aPrivateDatabase();

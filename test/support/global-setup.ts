@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { ensureDatabaseExists } from '../../src/database/ensure-database';
 import { runMigrations } from '../../src/database/migrate';
 import { TEST_ADMIN } from './test-env';
@@ -18,7 +18,10 @@ export default async function globalSetup(): Promise<void> {
     QUEUE_PREFIX: `cpc_test_${runId}`,
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     JWT_SECRET: randomBytes(32).toString('hex'),
-    AUDIT_HMAC_KEY: randomBytes(32).toString('hex'),
+    // One signing key for the run: every app of the run signs the shared ledger's heads with it.
+    AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519')
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString(),
     // One sealing key for the run, so an app restarted by a test still opens the webhook secrets it sealed.
     WEBHOOK_SECRET_KEY: randomBytes(32).toString('hex'),
     BOOTSTRAP_ADMIN_EMAIL: TEST_ADMIN.email,

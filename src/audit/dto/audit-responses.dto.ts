@@ -1,14 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Page } from '../../common/pagination/pagination';
-import { AuditEntryView, AuditHead, AuditVerification } from '../audit.service';
+import {
+  AuditEntryDetail,
+  AuditEntryView,
+  AuditVerification,
+  ConsistencyProof,
+  InclusionProof,
+} from '../audit.service';
+import { SignedTreeHead } from '../ledger/head-signer';
 
 const HASH_EXAMPLE = '3b9f0c6e5d1a4f7b8c2e9d0a1b3c5e7f9a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d';
-const PREV_HASH_EXAMPLE = 'e1d2c3b4a5968778695a4b3c2d1e0f1a2b3c4d5e6f708192a3b4c5d6e7f80912';
 
 /** One entry of the trail, read from its canonical text: who, when, what, on which record, and why. */
 // Each class implements the service's view, so the documentation cannot drift from what is returned.
 export class AuditEntryDto implements AuditEntryView {
-  @ApiProperty({ example: 1042, description: 'Position in the chain: gapless from 1' })
+  @ApiProperty({ example: 1042, description: 'Order of writing (not of commit); may have gaps' })
   seq!: number;
 
   @ApiProperty({
@@ -64,11 +70,27 @@ export class AuditEntryDto implements AuditEntryView {
   })
   reason!: string | null;
 
-  @ApiProperty({ example: HASH_EXAMPLE, description: 'sha256(prevHash || canonical text), hex' })
-  hash!: string;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 1041,
+    description:
+      "Position in the ledger's Merkle tree; null until the sequencer integrates it (within about a second)",
+  })
+  leafIndex!: number | null;
 
-  @ApiProperty({ example: PREV_HASH_EXAMPLE, description: 'hash of the entry before; 64 zeros for seq 1' })
-  prevHash!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: HASH_EXAMPLE,
+    description: 'SHA-256(0x00 || canonical text), hex; null until integrated',
+  })
+  leafHash!: string | null;
+}
+
+export class AuditEntryDetailDto extends AuditEntryDto implements AuditEntryDetail {
+  @ApiProperty({ description: 'The canonical text: the bytes the leaf hash covers (UTF-8)' })
+  canonical!: string;
 }
 
 export class AuditEntryPageDto implements Page<AuditEntryView> {
@@ -84,48 +106,93 @@ export class AuditEntryPageDto implements Page<AuditEntryView> {
   nextCursor!: string | null;
 }
 
-/** The chain's newest entry, signed: an anchor for an auditor to keep and hand back to `verify` later. */
-export class AuditHeadDto implements AuditHead {
-  @ApiProperty({ example: 1042, description: '0 while the trail is empty' })
-  seq!: number;
-
-  @ApiProperty({ example: HASH_EXAMPLE, description: 'The entry hash; 64 zeros while the trail is empty' })
-  hash!: string;
+/** A signed tree head: keep it, and hand it back to `verify` or check proofs against it offline. */
+export class AuditHeadDto implements SignedTreeHead {
+  @ApiProperty({ example: 1042, description: 'Leaves in the tree; 0 while it is empty' })
+  treeSize!: number;
 
   @ApiProperty({
-    type: String,
-    nullable: true,
-    example: '2026-11-24T09:30:00.123Z',
-    description: 'null while the trail is empty',
+    example: HASH_EXAMPLE,
+    description: 'RFC 9162 Merkle tree hash, hex; SHA-256 of nothing when empty',
   })
-  at!: string | null;
+  rootHash!: string;
+
+  @ApiProperty({ example: '2026-11-24T09:30:00.123Z', description: 'When it was signed, ISO 8601 UTC' })
+  at!: string;
 
   @ApiProperty({
-    example: '4c81d0aa96e2f1b3c5d7e9f0a2b4c6d8e1f3a5b7c9d0e2f4a6b8c0d1e3f5a7b9',
-    description: 'HMAC-SHA256 with AUDIT_HMAC_KEY over `${seq}:${hash}`, hex',
+    example: `${'A'.repeat(86)}==`,
+    description: 'Ed25519 over the UTF-8 text `cpc-audit-v1\\n{treeSize}\\n{rootHash}\\n{at}`, base64',
   })
   signature!: string;
+
+  @ApiProperty({ example: HASH_EXAMPLE, description: "SHA-256 of the signing key's public key (DER), hex" })
+  keyId!: string;
+}
+
+export class AuditPublicKeyDto {
+  @ApiProperty({ example: HASH_EXAMPLE })
+  keyId!: string;
+
+  @ApiProperty({ example: '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA...\n-----END PUBLIC KEY-----\n' })
+  publicKeyPem!: string;
+}
+
+export class InclusionProofDto implements InclusionProof {
+  @ApiProperty({ example: 17 })
+  leafIndex!: number;
+
+  @ApiProperty({ example: 1042 })
+  treeSize!: number;
+
+  @ApiProperty({ example: HASH_EXAMPLE })
+  leafHash!: string;
+
+  @ApiProperty({
+    type: [String],
+    example: [HASH_EXAMPLE],
+    description: 'RFC 9162 2.1.3 audit path, bottom up, hex',
+  })
+  auditPath!: string[];
+}
+
+export class ConsistencyProofDto implements ConsistencyProof {
+  @ApiProperty({ example: 1000 })
+  from!: number;
+
+  @ApiProperty({ example: 1042 })
+  to!: number;
+
+  @ApiProperty({
+    type: [String],
+    example: [HASH_EXAMPLE],
+    description: 'RFC 9162 2.1.4 consistency proof, hex',
+  })
+  proof!: string[];
 }
 
 export class AuditVerificationDto implements AuditVerification {
-  @ApiProperty({ example: true, description: 'The chain holds, and so does the anchor when one was given' })
+  @ApiProperty({
+    example: true,
+    description: 'Every leaf, node and head holds, and so does the kept head when given',
+  })
   ok!: boolean;
 
-  @ApiProperty({ example: 1042, description: 'Entries checked' })
+  @ApiProperty({ example: 1042, description: 'Leaves checked' })
   checked!: number;
 
   @ApiProperty({
     type: Number,
     nullable: true,
     example: null,
-    description: 'First seq where the chain breaks (edited entry, or first missing seq)',
+    description:
+      'The first leaf whose entry, leaf hash or covering node does not hold, or the first missing leaf',
   })
-  firstBadSeq!: number | null;
+  firstBadLeafIndex!: number | null;
 
   @ApiPropertyOptional({
     example: true,
-    description:
-      'Only with an anchor: it is signed with our key and its entry is still in the chain, unchanged',
+    description: "Only with a kept head: it is signed with our key and today's tree extends it",
   })
-  anchorOk?: boolean;
+  headOk?: boolean;
 }

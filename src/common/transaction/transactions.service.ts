@@ -53,7 +53,8 @@ const MAX_ATTEMPTS = 5;
 /**
  * The one way business writes reach the database: one transaction per command that also writes its audit
  * entries and outbox rows, retried as a whole on a serialization failure or deadlock (TypeORM does not).
- * The audit append takes the chain's lock, so it runs last and the lock is held only to the commit.
+ * Audit entries are plain inserts, no lock shared with other writers: the sequencer
+ * (src/audit/ledger/sequencer.service.ts) integrates them into the ledger after they commit.
  */
 @Injectable()
 export class Transactions {
@@ -93,8 +94,9 @@ export class Transactions {
   }
 
   private async appendAudit(tx: TransactionContext): Promise<void> {
-    for (const entry of tx.auditEntries) {
-      const canonical = canonicalText({
+    if (tx.auditEntries.length === 0) return;
+    const canonicals = tx.auditEntries.map((entry) =>
+      canonicalText({
         at: tx.now.getTime(),
         actorId: tx.actor.id,
         actorRole: tx.actor.role,
@@ -104,7 +106,11 @@ export class Transactions {
         before: entry.before ?? null,
         after: entry.after ?? null,
         reason: entry.reason ?? null,
-      });
+      }),
+    );
+    // audit_append() is a plain insert now (migrations/1764000420000-audit-ledger.ts): no lock, nothing
+    // shared with other writers; the sequencer integrates the entry after this transaction commits.
+    for (const canonical of canonicals) {
       await tx.manager.query('SELECT seq FROM audit_append($1)', [canonical]);
     }
   }

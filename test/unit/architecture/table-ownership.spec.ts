@@ -9,6 +9,11 @@ import { migrationTables, scanSources, TableReference } from '../../support/arch
  */
 const OWNERS_WITHOUT_ENTITY: Record<string, string> = {
   audit_entries: 'audit',
+  // The ledger's tree: written only by its SQL functions (migrations/1764000420000-audit-ledger.ts).
+  audit_leaves: 'audit',
+  audit_tree_nodes: 'audit',
+  audit_tree_heads: 'audit',
+  audit_ledger_state: 'audit',
   auth_failures: 'auth',
   clinics: 'auth',
   users: 'auth',
