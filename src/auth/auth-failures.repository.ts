@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { ADVISORY_LOCKS } from '../database/advisory-locks';
 import { WHOLE_ACCOUNT } from './auth-lock.entity';
 
 export type AuthFailureKind = 'LOGIN' | 'SIGNATURE';
@@ -26,7 +27,10 @@ export interface NewFailure {
 export class AuthFailuresRepository {
   /** Serializes every attempt on the account, in any process, until the transaction ends. */
   async lockAccount(account: string, manager: EntityManager): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7310420012))`, [account]);
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, $2))`, [
+      account,
+      ADVISORY_LOCKS.authFailuresSeed,
+    ]);
   }
 
   async locks(account: string, source: string, manager: EntityManager): Promise<LockState> {

@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { SYSTEM_ACTOR } from '../common/transaction/actor';
+import { ADVISORY_LOCKS } from '../database/advisory-locks';
 import { Transactions } from '../common/transaction/transactions.service';
 import { PasswordHasher } from './password-hasher';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 // Any constant works; every process that may bootstrap this database must use the same one.
-const BOOTSTRAP_LOCK_KEY = 7_310_420_003;
+const BOOTSTRAP_LOCK_KEY = ADVISORY_LOCKS.bootstrapAdmin;
 
 /**
  * The first administrator comes from BOOTSTRAP_ADMIN_EMAIL / BOOTSTRAP_ADMIN_PASSWORD when the users table is

@@ -1,8 +1,9 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../config/data-source';
+import { ADVISORY_LOCKS } from './advisory-locks';
 
 // Any constant works; it only has to be the same in every process that migrates this database.
-const MIGRATION_LOCK_KEY = 7_310_420_001;
+const MIGRATION_LOCK_KEY = ADVISORY_LOCKS.migrations;
 
 /**
  * Runs pending migrations as the schema owner (not the restricted application role). Several processes may

@@ -12,8 +12,11 @@ describe('auth hardening: atomic admission, one answer for all', () => {
 
   beforeAll(async () => {
     // 200 guesses for one account queue on its lock; under a loaded machine some would wait past the pool's
-    // default 5 s bound and answer 503, which is the database bound's test (hardening-database), not this one's.
-    t = await startTestApp({ env: { databaseAcquireTimeoutMs: 120_000 } });
+    // or the statement's default 5 s bound and answer 503, which is the database bounds' test
+    // (hardening-database), not this one's.
+    t = await startTestApp({
+      env: { databaseAcquireTimeoutMs: 120_000, databaseStatementTimeoutMs: 120_000 },
+    });
   }, 120_000);
   afterAll(async () => {
     await t.close();

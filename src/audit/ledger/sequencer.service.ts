@@ -2,11 +2,12 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { Client } from 'pg';
 import { appConfig, AppConfig } from '../../../config/app.config';
 import { Clock } from '../../common/clock/clock';
+import { ADVISORY_LOCKS } from '../../database/advisory-locks';
 import { runsJobs } from '../../jobs/job-names';
 import { HeadSigner } from './head-signer';
 
 /** The key of migrations/1764000420000-audit-ledger.ts's SEQUENCER_LOCK: audit_integrate() checks it. */
-const SEQUENCER_LOCK = 7310420003;
+const SEQUENCER_LOCK = ADVISORY_LOCKS.auditSequencer;
 
 interface IntegrateRow {
   tree_size: string;

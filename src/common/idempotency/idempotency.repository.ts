@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { ADVISORY_LOCKS } from '../../database/advisory-locks';
 
 export interface StoredKey {
   fingerprint: string;
@@ -30,8 +31,8 @@ export class IdempotencyRepository {
    */
   async tryLock(manager: EntityManager, userId: string, key: string): Promise<boolean> {
     const rows = await manager.query<{ locked: boolean }[]>(
-      `SELECT pg_try_advisory_xact_lock(hashtextextended($1 || ':' || $2, 7310420011)) AS locked`,
-      [userId, key],
+      `SELECT pg_try_advisory_xact_lock(hashtextextended($1 || ':' || $2, $3)) AS locked`,
+      [userId, key, ADVISORY_LOCKS.idempotencySeed],
     );
     return rows[0].locked;
   }
