@@ -242,9 +242,11 @@ export class BatchesRepository {
    * Everyone who recorded a step on the batch (isolation, passage, count, final harvest, QC result, any
    * correction of those) or opened a deviation on it: the people who may not sign its release (four eyes).
    */
+  /** Who created the batch or recorded on it; the harvest's receipt is the harvests module's to answer. */
   async findRecorders(batchId: string, manager: EntityManager): Promise<string[]> {
     const rows = await manager.query<{ userId: string }[]>(
-      `SELECT recorded_by AS "userId" FROM batch_isolations WHERE batch_id = $1
+      `SELECT created_by AS "userId" FROM batches WHERE id = $1
+       UNION SELECT recorded_by FROM batch_isolations WHERE batch_id = $1
        UNION SELECT recorded_by FROM batch_passages WHERE batch_id = $1
        UNION SELECT recorded_by FROM batch_cell_counts WHERE batch_id = $1
        UNION SELECT recorded_by FROM batch_final_harvests WHERE batch_id = $1

@@ -53,8 +53,8 @@ export interface LockedBatch {
  * - `setStatus(tx, batchId, status, extra?)`: moves the batch (call `lockForAction` first and pass its
  *   `nextStatus`); `extra.expiresAt` sets the shelf life on release. It writes no audit entry: the caller's
  *   entry (the decision, the discard) says what happened and why.
- * - `recordersOf(tx, batchId)`: every user who recorded a step, QC result or correction on the batch, or
- *   opened a deviation on it (the four-eyes rule's input).
+ * - `recordersOf(tx, batchId)`: every user who received its harvest, created the batch, recorded a step, QC
+ *   result or correction on it, or opened a deviation on it (the four-eyes rule's input).
  * - `view(user, batchId)`: the batch view (docs/http-api.md), 404 when hidden by clinic scope.
  * - `identityOf(batchId, manager?)`: id, DIN, clinic and donor, for records of the batch's cells (doses); no
  *   scope check: the caller checks the clinic it answers.
@@ -100,7 +100,12 @@ export class BatchesService {
   }
 
   async recordersOf(tx: TransactionContext, batchId: string): Promise<Set<string>> {
-    return new Set(await this.batches.findRecorders(batchId, tx.manager));
+    const recorders = new Set(await this.batches.findRecorders(batchId, tx.manager));
+    // Receiving the harvest is the path's first step at the CPC (a legacy batch has no harvest here).
+    const harvestId = (await this.batches.lockById(batchId, tx.manager))?.harvestId;
+    const receiver = harvestId ? await this.harvests.receiverOf(harvestId, tx) : null;
+    if (receiver) recorders.add(receiver);
+    return recorders;
   }
 
   identityOf(batchId: string, manager?: EntityManager): Promise<BatchIdentity | null> {

@@ -47,6 +47,11 @@ export class HarvestsService {
     return harvest;
   }
 
+  /** Who received the harvest at the CPC (null before receipt): a step on its batch's path for four eyes. */
+  async receiverOf(harvestId: string, tx: TransactionContext): Promise<string | null> {
+    return (await this.harvests.findById(harvestId, tx.manager))?.receivedBy ?? null;
+  }
+
   async collect(user: AuthUser, dto: CreateHarvestDto): Promise<HarvestViewDto> {
     return this.transactions.run(actorOf(user), async (tx) => {
       // Holds the donor's row until commit, so a consent withdrawn at this moment is either seen or waits.

@@ -8,7 +8,7 @@ import {
   passingQc,
   release,
 } from '../support/release-fixtures';
-import { startTestApp, TestApp } from '../support/test-app';
+import { login, startTestApp, TestApp } from '../support/test-app';
 
 const HOUR = 3_600_000;
 const ago = (ms: number): string => new Date(Date.now() - ms).toISOString();
@@ -199,6 +199,29 @@ describe('quality: release, rejection and discard of a batch', () => {
     expect(await decisionRows(batch.id)).toHaveLength(0);
     expect((await release(t.http, batch.id, cast.qa)).status).toBe(200);
   });
+
+  it.each(['receiver', 'creator'] as const)(
+    "refuses a release signed by the batch's %s, later made QA (SAME_PERSON: every step of the path counts)",
+    async (part) => {
+      const newcomer = await aPerson(t.http, 'technician');
+      const batch = await cultureCompleteBatch(t.http, cast, { [part]: newcomer });
+      await passingQc(t.http, batch.id, cast.technician.token);
+      await t.http
+        .patch(`/api/v1/users/${newcomer.id}`)
+        .set('Authorization', `Bearer ${cast.admin}`)
+        .send({ role: 'qa' })
+        .expect(200);
+      const promoted = {
+        ...newcomer,
+        role: 'qa' as const,
+        token: await login(t.http, newcomer.email, newcomer.password),
+      };
+      const refused = await decide(batch.id, promoted, { decision: 'RELEASE' });
+      expect([refused.status, refused.body.code]).toEqual([422, 'SAME_PERSON']);
+      expect(await decisionRows(batch.id)).toHaveLength(0);
+      expect((await release(t.http, batch.id, cast.qa)).status).toBe(200);
+    },
+  );
 
   it('refuses a release signed by a QA user who opened a deviation on the batch, even once it is closed (SAME_PERSON)', async () => {
     const batch = await aCultureCompleteBatch();

@@ -17,6 +17,10 @@ export interface BatchOptions {
   banking?: boolean;
   /** Viable cells ordered; 1e8 unless said otherwise. */
   targetCellCount?: number;
+  /** Who receives the harvest at the CPC; cast.technician unless said otherwise. */
+  receiver?: Person;
+  /** Who creates the batch; cast.technician unless said otherwise. */
+  creator?: Person;
 }
 
 export interface CultureCompleteOptions extends BatchOptions {
@@ -71,7 +75,7 @@ export async function aReceivedHarvestFor(
   const harvest = await aCollectedHarvest(http, cast.doctor, donor);
   const receipt = await http
     .post(`/api/v1/harvests/${harvest.id}/receipt`)
-    .set(...bearer(cast.technician))
+    .set(...bearer(options.receiver ?? cast.technician))
     .send({ receivedAt: minutesAgo(FIXTURE_TIMES.receivedAt), temperatureC: 4, intact: true });
   expectStatus('harvest receipt', receipt, 200);
   return { id: harvest.id, donorId: donor.id, donorCode: donor.code };
@@ -82,7 +86,7 @@ export async function aBatch(http: TestAgent, cast: Cast, options: BatchOptions 
   const harvest = await aReceivedHarvestFor(http, cast, options);
   const response = await http
     .post('/api/v1/batches')
-    .set(...bearer(cast.technician))
+    .set(...bearer(options.creator ?? cast.technician))
     .send({
       harvestId: harvest.id,
       productType: 'CULTURED_ADSC',
