@@ -5,29 +5,13 @@
 -- builds: keys sorted at every depth (JavaScript's order: code units, so "actorId" < "actorRole"), times as
 -- epoch milliseconds, no spaces; the harness checks a sample against canonicalJson() before anything runs.
 --
--- The hash chain is sequential by nature: a running aggregate (a window over seq order) threads each hash
--- into the next, hash = sha256(prev_hash || canonical), from the trail's head (genesis on a new database),
--- exactly as audit_append() computes it, so GET /audit/verify accepts the whole trail.
-CREATE FUNCTION bench.chain_step(prev text, canonical text) RETURNS text
-LANGUAGE plpgsql IMMUTABLE STRICT AS $$
-BEGIN
-  RETURN encode(sha256(convert_to(prev || canonical, 'UTF8')), 'hex');
-END $$;
-
+-- Since the ledger (migrations/1764000420000-audit-ledger.ts) entries carry no chain hashes: the sequencer
+-- integrates them into the Merkle tree once the load is done, as it would entries the application wrote.
 CREATE UNLOGGED TABLE bench.audit_head AS
-SELECT coalesce((SELECT seq FROM audit_entries ORDER BY seq DESC LIMIT 1), 0) AS seq,
-       coalesce((SELECT hash FROM audit_entries ORDER BY seq DESC LIMIT 1), repeat('0', 64)) AS hash;
-
-DO $$
-BEGIN
-  EXECUTE format('CREATE AGGREGATE bench.chain(text) (sfunc = bench.chain_step, stype = text, initcond = %L)',
-                 (SELECT hash FROM bench.audit_head));
-END $$;
+SELECT coalesce((SELECT max(seq) FROM audit_entries), 0) AS seq;
 
 CREATE UNLOGGED TABLE bench.audit_plan AS
-SELECT (SELECT seq FROM bench.audit_head) + j AS seq, canonical,
-       coalesce(lag(hash) OVER (ORDER BY j), (SELECT hash FROM bench.audit_head)) AS prev_hash, hash
-  FROM (SELECT j, canonical, bench.chain(canonical) OVER (ORDER BY j) AS hash
+SELECT (SELECT seq FROM bench.audit_head) + j AS seq, canonical
           FROM (SELECT j,
                        CASE WHEN j % 4 = 3 THEN format(
                          '{"action":"batch.released","actorId":"%s","actorRole":"qa","after":{"expiresAt":%s,"status":"RELEASED"},'
@@ -47,26 +31,48 @@ SELECT (SELECT seq FROM bench.audit_head) + j AS seq, canonical,
                                bench.id(5, 1 + (j - 1) * bench.setting('historical') / bench.setting('audit_entries')) AS batch_id
                           FROM generate_series(1, bench.setting('audit_entries')) AS j) timed
                  CROSS JOIN (SELECT bench.user_id('qa')::text AS qa, bench.user_id('technician')::text AS technician) people
-               ) texts) chained;
+               ) texts;
 
 -- step: audit entries 1 | after: audit plan
--- The insert, not the chain, is the slow part (each row's nine generated columns parse the canonical text
--- again), so four steps share it among the sessions.
-INSERT INTO audit_entries (seq, canonical, prev_hash, hash)
-SELECT seq, canonical, prev_hash, hash FROM bench.audit_plan
- WHERE (seq - (SELECT seq FROM bench.audit_head) - 1) * 4 / bench.setting('audit_entries') = 0;
+-- Four steps share the insert among the sessions. The load runs
+-- with session_replication_role = replica, so audit_entries_fill (migrations/1764000420000-audit-ledger.ts)
+-- does not fire: each row carries what that trigger would have filled in, the writing transaction's id
+-- included, so the sequencer integrates the trail like entries the application wrote.
+INSERT INTO audit_entries (seq, canonical, txid, at, actor_id, actor_role, action,
+                           entity_type, entity_id, before, after, reason)
+SELECT seq, canonical, pg_current_xact_id(), to_timestamp((d ->> 'at')::bigint / 1000.0),
+       (d ->> 'actorId')::uuid, d ->> 'actorRole', d ->> 'action', d ->> 'entityType', d ->> 'entityId',
+       d -> 'before', d -> 'after', d ->> 'reason'
+  FROM (SELECT seq, canonical, canonical::jsonb AS d FROM bench.audit_plan
+        WHERE (seq - (SELECT seq FROM bench.audit_head) - 1) * 4 / bench.setting('audit_entries') = 0) planned;
 
 -- step: audit entries 2 | after: audit plan
-INSERT INTO audit_entries (seq, canonical, prev_hash, hash)
-SELECT seq, canonical, prev_hash, hash FROM bench.audit_plan
- WHERE (seq - (SELECT seq FROM bench.audit_head) - 1) * 4 / bench.setting('audit_entries') = 1;
+INSERT INTO audit_entries (seq, canonical, txid, at, actor_id, actor_role, action,
+                           entity_type, entity_id, before, after, reason)
+SELECT seq, canonical, pg_current_xact_id(), to_timestamp((d ->> 'at')::bigint / 1000.0),
+       (d ->> 'actorId')::uuid, d ->> 'actorRole', d ->> 'action', d ->> 'entityType', d ->> 'entityId',
+       d -> 'before', d -> 'after', d ->> 'reason'
+  FROM (SELECT seq, canonical, canonical::jsonb AS d FROM bench.audit_plan
+        WHERE (seq - (SELECT seq FROM bench.audit_head) - 1) * 4 / bench.setting('audit_entries') = 1) planned;
 
 -- step: audit entries 3 | after: audit plan
-INSERT INTO audit_entries (seq, canonical, prev_hash, hash)
-SELECT seq, canonical, prev_hash, hash FROM bench.audit_plan
- WHERE (seq - (SELECT seq FROM bench.audit_head) - 1) * 4 / bench.setting('audit_entries') = 2;
+INSERT INTO audit_entries (seq, canonical, txid, at, actor_id, actor_role, action,
+                           entity_type, entity_id, before, after, reason)
+SELECT seq, canonical, pg_current_xact_id(), to_timestamp((d ->> 'at')::bigint / 1000.0),
+       (d ->> 'actorId')::uuid, d ->> 'actorRole', d ->> 'action', d ->> 'entityType', d ->> 'entityId',
+       d -> 'before', d -> 'after', d ->> 'reason'
+  FROM (SELECT seq, canonical, canonical::jsonb AS d FROM bench.audit_plan
+        WHERE (seq - (SELECT seq FROM bench.audit_head) - 1) * 4 / bench.setting('audit_entries') = 2) planned;
 
 -- step: audit entries 4 | after: audit plan
-INSERT INTO audit_entries (seq, canonical, prev_hash, hash)
-SELECT seq, canonical, prev_hash, hash FROM bench.audit_plan
- WHERE (seq - (SELECT seq FROM bench.audit_head) - 1) * 4 / bench.setting('audit_entries') = 3;
+INSERT INTO audit_entries (seq, canonical, txid, at, actor_id, actor_role, action,
+                           entity_type, entity_id, before, after, reason)
+SELECT seq, canonical, pg_current_xact_id(), to_timestamp((d ->> 'at')::bigint / 1000.0),
+       (d ->> 'actorId')::uuid, d ->> 'actorRole', d ->> 'action', d ->> 'entityType', d ->> 'entityId',
+       d -> 'before', d -> 'after', d ->> 'reason'
+  FROM (SELECT seq, canonical, canonical::jsonb AS d FROM bench.audit_plan
+        WHERE (seq - (SELECT seq FROM bench.audit_head) - 1) * 4 / bench.setting('audit_entries') = 3) planned;
+
+-- step: audit sequence | after: audit entries 1, audit entries 2, audit entries 3, audit entries 4
+-- The entries took their seq from the plan, not from audit_entries_seq: move it past them.
+SELECT setval('audit_entries_seq', (SELECT max(seq) FROM audit_entries) + 1, false);
