@@ -4,6 +4,7 @@ import { SignatureService } from '../auth/signature.service';
 import { HoldSource, VialHolds } from '../bank/vial-holds.service';
 import { VialPresence } from '../bank/vial-presence.service';
 import { VialsService } from '../bank/vials.service';
+import { Clock } from '../common/clock/clock';
 import { notFound } from '../common/errors/domain-error';
 import { DomainEvent } from '../common/events/domain-events';
 import { createdAtCursor } from '../common/pagination/created-at-cursor';
@@ -48,6 +49,7 @@ export class ExcursionsService {
     private readonly vials: VialsService,
     private readonly signatures: SignatureService,
     private readonly transactions: Transactions,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -214,7 +216,7 @@ export class ExcursionsService {
           comment,
         },
       },
-      new Date(),
+      this.clock.now(),
     );
     await this.transactions.run(actorOf(user), async (tx) => {
       const excursion = await this.excursions.lockById(excursionId, tx.manager);
