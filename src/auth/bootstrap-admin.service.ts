@@ -7,7 +7,7 @@ import { PasswordHasher } from './password-hasher';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
-// Any constant works; every process that may bootstrap this database must use the same one.
+// The same key in every process (src/database/advisory-locks.ts keeps the keys apart).
 const BOOTSTRAP_LOCK_KEY = ADVISORY_LOCKS.bootstrapAdmin;
 
 /**

@@ -239,10 +239,10 @@ export class BatchesRepository {
   }
 
   /**
-   * Everyone who recorded a step on the batch (isolation, passage, count, final harvest, QC result, any
-   * correction of those) or opened a deviation on it: the people who may not sign its release (four eyes).
+   * Everyone who created the batch, recorded a step on it (isolation, passage, count, final harvest, QC
+   * result, any correction of those) or opened a deviation on it: the people who may not sign its release
+   * (four eyes). Who received its harvest is the harvests module's to answer (BatchesService.recordersOf).
    */
-  /** Who created the batch or recorded on it; the harvest's receipt is the harvests module's to answer. */
   async findRecorders(batchId: string, manager: EntityManager): Promise<string[]> {
     const rows = await manager.query<{ userId: string }[]>(
       `SELECT created_by AS "userId" FROM batches WHERE id = $1

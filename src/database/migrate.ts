@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../config/data-source';
 import { ADVISORY_LOCKS } from './advisory-locks';
 
-// Any constant works; it only has to be the same in every process that migrates this database.
+// The same key in every process (src/database/advisory-locks.ts keeps the keys apart).
 const MIGRATION_LOCK_KEY = ADVISORY_LOCKS.migrations;
 
 /**
