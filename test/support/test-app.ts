@@ -29,10 +29,24 @@ export function startTestApp(options: { clock?: Date; env?: Partial<Environment>
 }
 
 export async function login(http: TestAgent, email: string, password: string): Promise<string> {
-  const response = await http.post('/api/v1/auth/login').send({ email, password });
+  let response = await http.post('/api/v1/auth/login').send({ email, password });
+  // An attempt counts as a failure until its password is proven right (src/auth/credentials.service.ts), so
+  // more parallel sign-ins to one account than the lock-out allows (the shared admin, from every test file at
+  // once on a loaded machine) refuse the surplus with no lock set: those wait and try again.
+  for (let retry = 0; retry < 50 && isSurplusAttempt(response); retry++) {
+    await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
+    response = await http.post('/api/v1/auth/login').send({ email, password });
+  }
   if (response.status !== 200)
     throw new Error(`login ${email} failed: ${response.status} ${JSON.stringify(response.body)}`);
   return (response.body as { accessToken: string }).accessToken;
+}
+
+function isSurplusAttempt(response: {
+  status: number;
+  body: { details?: { lockedUntil?: unknown } };
+}): boolean {
+  return response.status === 429 && response.body.details?.lockedUntil === null;
 }
 
 export function loginAsAdmin(http: TestAgent): Promise<string> {
