@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ADVISORY_LOCKS } from '../database/advisory-locks';
+import { ADVISORY_LOCKS } from '../common/locks/advisory-locks';
 import { WHOLE_ACCOUNT } from './auth-lock.entity';
 
 export type AuthFailureKind = 'LOGIN' | 'SIGNATURE';

@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { SYSTEM_ACTOR } from '../common/transaction/actor';
-import { ADVISORY_LOCKS } from '../database/advisory-locks';
+import { ADVISORY_LOCKS } from '../common/locks/advisory-locks';
 import { Transactions } from '../common/transaction/transactions.service';
 import { PasswordHasher } from './password-hasher';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
-// The same key in every process (src/database/advisory-locks.ts keeps the keys apart).
+// The same key in every process (src/common/locks/advisory-locks.ts keeps the keys apart).
 const BOOTSTRAP_LOCK_KEY = ADVISORY_LOCKS.bootstrapAdmin;
 
 /**

@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../config/data-source';
-import { ADVISORY_LOCKS } from './advisory-locks';
+import { ADVISORY_LOCKS } from '../common/locks/advisory-locks';
 
-// The same key in every process (src/database/advisory-locks.ts keeps the keys apart).
+// The same key in every process (src/common/locks/advisory-locks.ts keeps the keys apart).
 const MIGRATION_LOCK_KEY = ADVISORY_LOCKS.migrations;
 
 /**

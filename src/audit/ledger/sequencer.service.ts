@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { Client } from 'pg';
 import { appConfig, AppConfig } from '../../../config/app.config';
 import { Clock } from '../../common/clock/clock';
-import { ADVISORY_LOCKS } from '../../database/advisory-locks';
+import { ADVISORY_LOCKS } from '../../common/locks/advisory-locks';
 import { runsJobs } from '../../jobs/job-names';
 import { HeadSigner } from './head-signer';
 

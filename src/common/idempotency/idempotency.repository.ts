@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { ADVISORY_LOCKS } from '../../database/advisory-locks';
+import { ADVISORY_LOCKS } from '../locks/advisory-locks';
 
 export interface StoredKey {
   fingerprint: string;

@@ -1,4 +1,4 @@
-import { ADVISORY_LOCKS } from '../../../src/database/advisory-locks';
+import { ADVISORY_LOCKS } from '../../../src/common/locks/advisory-locks';
 
 describe('advisory lock keys', () => {
   it('gives every use its own key, so no lock waits on an unrelated holder', () => {
