@@ -33,45 +33,31 @@ SELECT (SELECT seq FROM bench.audit_head) + j AS seq, canonical
                  CROSS JOIN (SELECT bench.user_id('qa')::text AS qa, bench.user_id('technician')::text AS technician) people
                ) texts;
 
+-- The load runs with session_replication_role = replica, so audit_entries_fill
+-- (migrations/1764000420000-audit-ledger.ts) does not fire: each row carries what that trigger would have
+-- filled in, the writing transaction's id included, so the sequencer integrates the trail like entries the
+-- application wrote. Four steps share the insert among the sessions, a quarter of the plan each.
+CREATE FUNCTION bench.insert_audit_quarter(quarter int) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO audit_entries (seq, canonical, txid, at, actor_id, actor_role, action,
+                             entity_type, entity_id, before, after, reason)
+  SELECT seq, canonical, pg_current_xact_id(), to_timestamp((d ->> 'at')::bigint / 1000.0),
+         (d ->> 'actorId')::uuid, d ->> 'actorRole', d ->> 'action', d ->> 'entityType', d ->> 'entityId',
+         d -> 'before', d -> 'after', d ->> 'reason'
+    FROM (SELECT seq, canonical, canonical::jsonb AS d FROM bench.audit_plan
+          WHERE (seq - (SELECT seq FROM bench.audit_head) - 1) * 4 / bench.setting('audit_entries') = quarter) planned
+$$;
+
 -- step: audit entries 1 | after: audit plan
--- Four steps share the insert among the sessions. The load runs
--- with session_replication_role = replica, so audit_entries_fill (migrations/1764000420000-audit-ledger.ts)
--- does not fire: each row carries what that trigger would have filled in, the writing transaction's id
--- included, so the sequencer integrates the trail like entries the application wrote.
-INSERT INTO audit_entries (seq, canonical, txid, at, actor_id, actor_role, action,
-                           entity_type, entity_id, before, after, reason)
-SELECT seq, canonical, pg_current_xact_id(), to_timestamp((d ->> 'at')::bigint / 1000.0),
-       (d ->> 'actorId')::uuid, d ->> 'actorRole', d ->> 'action', d ->> 'entityType', d ->> 'entityId',
-       d -> 'before', d -> 'after', d ->> 'reason'
-  FROM (SELECT seq, canonical, canonical::jsonb AS d FROM bench.audit_plan
-        WHERE (seq - (SELECT seq FROM bench.audit_head) - 1) * 4 / bench.setting('audit_entries') = 0) planned;
+SELECT bench.insert_audit_quarter(0);
 
 -- step: audit entries 2 | after: audit plan
-INSERT INTO audit_entries (seq, canonical, txid, at, actor_id, actor_role, action,
-                           entity_type, entity_id, before, after, reason)
-SELECT seq, canonical, pg_current_xact_id(), to_timestamp((d ->> 'at')::bigint / 1000.0),
-       (d ->> 'actorId')::uuid, d ->> 'actorRole', d ->> 'action', d ->> 'entityType', d ->> 'entityId',
-       d -> 'before', d -> 'after', d ->> 'reason'
-  FROM (SELECT seq, canonical, canonical::jsonb AS d FROM bench.audit_plan
-        WHERE (seq - (SELECT seq FROM bench.audit_head) - 1) * 4 / bench.setting('audit_entries') = 1) planned;
+SELECT bench.insert_audit_quarter(1);
 
 -- step: audit entries 3 | after: audit plan
-INSERT INTO audit_entries (seq, canonical, txid, at, actor_id, actor_role, action,
-                           entity_type, entity_id, before, after, reason)
-SELECT seq, canonical, pg_current_xact_id(), to_timestamp((d ->> 'at')::bigint / 1000.0),
-       (d ->> 'actorId')::uuid, d ->> 'actorRole', d ->> 'action', d ->> 'entityType', d ->> 'entityId',
-       d -> 'before', d -> 'after', d ->> 'reason'
-  FROM (SELECT seq, canonical, canonical::jsonb AS d FROM bench.audit_plan
-        WHERE (seq - (SELECT seq FROM bench.audit_head) - 1) * 4 / bench.setting('audit_entries') = 2) planned;
+SELECT bench.insert_audit_quarter(2);
 
 -- step: audit entries 4 | after: audit plan
-INSERT INTO audit_entries (seq, canonical, txid, at, actor_id, actor_role, action,
-                           entity_type, entity_id, before, after, reason)
-SELECT seq, canonical, pg_current_xact_id(), to_timestamp((d ->> 'at')::bigint / 1000.0),
-       (d ->> 'actorId')::uuid, d ->> 'actorRole', d ->> 'action', d ->> 'entityType', d ->> 'entityId',
-       d -> 'before', d -> 'after', d ->> 'reason'
-  FROM (SELECT seq, canonical, canonical::jsonb AS d FROM bench.audit_plan
-        WHERE (seq - (SELECT seq FROM bench.audit_head) - 1) * 4 / bench.setting('audit_entries') = 3) planned;
+SELECT bench.insert_audit_quarter(3);
 
 -- step: audit sequence | after: audit entries 1, audit entries 2, audit entries 3, audit entries 4
 -- The entries took their seq from the plan, not from audit_entries_seq: move it past them.
